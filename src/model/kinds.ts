@@ -1,0 +1,24 @@
+/**
+ * The resource kinds Portico stores, and where each sits in APIM's URL hierarchy.
+ * A resource is addressed by (kind, parent, id): `parent` is the path of the owning
+ * resource ('' for top-level ones), e.g. an operation `get` of API `echo` is
+ * ('operation', 'apis/echo', 'get'); the global policy is ('policy', '', 'policy').
+ */
+export const RESOURCE_KINDS = [
+  'api',
+  'operation',
+  'product',
+  'productApi',
+  'productGroup',
+  'subscription',
+  'user',
+  'group',
+  'groupUser',
+  'backend',
+  'namedValue',
+  'policy',
+  'apiVersionSet',
+  'tag',
+] as const;
+
+export type ResourceKind = (typeof RESOURCE_KINDS)[number];
