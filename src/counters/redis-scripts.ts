@@ -1,0 +1,127 @@
+/**
+ * The Lua scripts behind the Redis store. Each check-and-increment is one script, so Redis
+ * runs it atomically: no other client's command interleaves between the read and the write.
+ * Time comes from Redis `TIME` inside the script, never from the calling process: all
+ * gateway replicas then share one clock, so a replica whose clock drifts can neither widen
+ * nor narrow anyone's window. Every write sets an expiry, so no key outlives its window.
+ */
+
+/**
+ * Sliding window. KEYS[1] = sorted set of counted calls (score = ms, member = "seq:weight"),
+ * KEYS[2] = hash { total, seq }. ARGV = limit, windowMs, increment, mode ("hit" | "add").
+ * Returns { allowed (1|0), total, retryAfterMs }. Keeping the total beside the log makes a
+ * call O(log n + expired entries) instead of summing the whole window every time.
+ */
+export const SLIDING_WINDOW_LUA = `
+local log, meta = KEYS[1], KEYS[2]
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local increment = tonumber(ARGV[3])
+local checking = ARGV[4] == 'hit'
+
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+-- Newest entry is at most "now", so it leaves the window by now + window; 1 s spare.
+local expireAt = now + window + 1000
+
+local total = tonumber(redis.call('HGET', meta, 'total')) or 0
+local cutoff = now - window
+local expired = redis.call('ZRANGEBYSCORE', log, '-inf', cutoff)
+if #expired > 0 then
+  for i = 1, #expired do
+    total = total - tonumber(string.match(expired[i], ':(%d+)$'))
+  end
+  redis.call('ZREMRANGEBYSCORE', log, '-inf', cutoff)
+  if redis.call('EXISTS', log) == 0 then
+    redis.call('DEL', meta)
+    total = 0
+  else
+    redis.call('HSET', meta, 'total', total)
+    redis.call('PEXPIREAT', meta, expireAt)
+    redis.call('PEXPIREAT', log, expireAt)
+  end
+end
+
+local weight = math.max(increment, 1)
+if (not checking) or total + weight <= limit then
+  if increment > 0 then
+    local seq = redis.call('HINCRBY', meta, 'seq', 1)
+    redis.call('ZADD', log, now, seq .. ':' .. increment)
+    total = total + increment
+    redis.call('HSET', meta, 'total', total)
+    redis.call('PEXPIREAT', meta, expireAt)
+    redis.call('PEXPIREAT', log, expireAt)
+  end
+  return { 1, total, 0 }
+end
+
+-- Refused: nothing is written. Retry when enough of the oldest weight has slid out.
+if weight > limit then return { 0, total, window } end
+local needed = total + weight - limit
+local oldest = redis.call('ZRANGE', log, 0, needed - 1, 'WITHSCORES')
+local freed = 0
+for i = 1, #oldest, 2 do
+  freed = freed + tonumber(string.match(oldest[i], ':(%d+)$'))
+  if freed >= needed then
+    return { 0, total, math.max(1, tonumber(oldest[i + 1]) + window - now) }
+  end
+end
+return { 0, total, window }
+`;
+
+/**
+ * Fixed-window quota. KEYS[1] = hash { start, calls, bytes } of the window the counts belong
+ * to (one key per counter: a new window overwrites the old one instead of leaving it behind).
+ * ARGV = calls limit (-1 none), bandwidth bytes (-1 none), periodMs (0 = never renews),
+ * firstPeriodStart, incrementCalls, incrementBytes, mode ("check" | "add"), lifetime TTL ms.
+ * Returns { allowed (1|0), exceeded (0 none | 1 calls | 2 bandwidth), callsUsed, bytesUsed,
+ * periodEnd (-1 = never), now }. The window arithmetic mirrors quota-period.ts.
+ */
+export const QUOTA_LUA = `
+local key = KEYS[1]
+local callsLimit = tonumber(ARGV[1])
+local bytesLimit = tonumber(ARGV[2])
+local periodMs = tonumber(ARGV[3])
+local first = tonumber(ARGV[4])
+local incrementCalls = tonumber(ARGV[5])
+local incrementBytes = tonumber(ARGV[6])
+local checking = ARGV[7] == 'check'
+local lifetimeTtl = tonumber(ARGV[8])
+
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+
+local windowStart, windowEnd = first, -1
+if periodMs > 0 then
+  windowStart = first + math.floor((now - first) / periodMs) * periodMs
+  windowEnd = windowStart + periodMs
+end
+
+local stored = redis.call('HMGET', key, 'start', 'calls', 'bytes')
+local callsUsed, bytesUsed = 0, 0
+if tonumber(stored[1]) == windowStart then
+  callsUsed = tonumber(stored[2]) or 0
+  bytesUsed = tonumber(stored[3]) or 0
+end
+
+if checking then
+  if callsLimit >= 0 and callsUsed + math.max(incrementCalls, 1) > callsLimit then
+    return { 0, 1, callsUsed, bytesUsed, windowEnd, now }
+  end
+  if bytesLimit >= 0 and bytesUsed + math.max(incrementBytes, 1) > bytesLimit then
+    return { 0, 2, callsUsed, bytesUsed, windowEnd, now }
+  end
+end
+
+if incrementCalls > 0 or incrementBytes > 0 then
+  callsUsed = callsUsed + incrementCalls
+  bytesUsed = bytesUsed + incrementBytes
+  redis.call('HSET', key, 'start', windowStart, 'calls', callsUsed, 'bytes', bytesUsed)
+  if windowEnd >= 0 then
+    redis.call('PEXPIREAT', key, windowEnd + 1000)
+  else
+    redis.call('PEXPIRE', key, lifetimeTtl)
+  end
+end
+return { 1, 0, callsUsed, bytesUsed, windowEnd, now }
+`;

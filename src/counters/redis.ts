@@ -1,0 +1,222 @@
+/**
+ * The shared counter store: every gateway process talking to one Redis sees the same
+ * counters, and each check-and-increment is one Lua script (EVALSHA; ioredis'
+ * `defineCommand` loads the script again after a Redis restart), so limits are exact
+ * across replicas. When Redis cannot answer within `timeoutMs` — down, unreachable or
+ * stalled — the call does not wait: the configured fail mode decides and is counted.
+ */
+import { once } from 'node:events';
+import { Redis } from 'ioredis';
+import { ConcurrencySlots } from './concurrency.js';
+import { DEFAULT_LIFETIME_QUOTA_TTL_SEC, normalizeAddHits, normalizeAddQuota, normalizeHit, normalizeQuota, positiveInteger, type NormalizedPeriod } from './options.js';
+import { quotaWindowAt } from './quota-period.js';
+import { DEFAULT_REDIS_PREFIX, redisCounterKeys, validateRedisPrefix } from './redis-keys.js';
+import { QUOTA_LUA, SLIDING_WINDOW_LUA } from './redis-scripts.js';
+import type {
+  AddHitsOptions,
+  AddQuotaOptions,
+  ConcurrencyRelease,
+  CounterStore,
+  CounterStoreStats,
+  FailMode,
+  HitOptions,
+  HitResult,
+  QuotaOptions,
+  QuotaResult,
+} from './types.js';
+
+/** Retry-After suggested by a fail-closed refusal: an outage is transient, a window may be long. */
+export const FAIL_CLOSED_RETRY_AFTER_MS = 1000;
+export const DEFAULT_REDIS_TIMEOUT_MS = 50;
+
+export interface RedisCounterStoreOptions {
+  /** `redis://` or `rediss://` URL (PORTICO_REDIS_URL). Never logged: it may hold a password. */
+  url: string;
+  /** Prepended to every key, so several Portico installations can share one Redis. Default `portico:`. */
+  prefix?: string;
+  /** Decision when Redis cannot answer in time: allow ('open', the default) or refuse ('closed'). */
+  failMode?: FailMode;
+  /** Longest wait for a Redis answer before the fail mode decides, in ms. Default 50. */
+  timeoutMs?: number;
+  /** How long `open` waits for the first connection before returning anyway, in ms. Default 2000. */
+  connectWaitMs?: number;
+  /** Idle time after which a never-renewing quota's key expires. Default 366 days. */
+  lifetimeQuotaTtlSec?: number;
+  /** Connection and command errors, for the caller's log (the store itself never logs). */
+  onError?: (error: Error) => void;
+}
+
+type SlidingReply = [allowed: number, total: number, retryAfterMs: number];
+type QuotaReply = [allowed: number, exceeded: number, callsUsed: number, bytesUsed: number, periodEnd: number, now: number];
+
+/** The scripts registered with `defineCommand`, as ioredis adds them to the client. */
+interface CounterScripts {
+  porticoSlidingWindow(log: string, meta: string, limit: number, windowMs: number, increment: number, mode: 'hit' | 'add'): Promise<SlidingReply>;
+  porticoQuota(
+    key: string,
+    calls: number,
+    bandwidthBytes: number,
+    periodMs: number,
+    firstPeriodStart: number,
+    incrementCalls: number,
+    incrementBytes: number,
+    mode: 'check' | 'add',
+    lifetimeTtlMs: number,
+  ): Promise<QuotaReply>;
+}
+
+export class RedisCounterStore implements CounterStore {
+  readonly kind = 'redis';
+  private readonly counts = { failOpen: 0, failClosed: 0, droppedIncrements: 0 };
+  private readonly slots = new ConcurrencySlots();
+
+  private constructor(
+    private readonly client: Redis & CounterScripts,
+    private readonly prefix: string,
+    private readonly failMode: FailMode,
+    private readonly lifetimeTtlMs: number,
+    private readonly onError: ((error: Error) => void) | undefined,
+  ) {}
+
+  /** Connects (waiting at most `connectWaitMs`) and returns the store even if Redis is away: it keeps reconnecting. */
+  static async open(options: RedisCounterStoreOptions): Promise<RedisCounterStore> {
+    const prefix = validateRedisPrefix(options.prefix ?? DEFAULT_REDIS_PREFIX);
+    const timeoutMs = positiveInteger(options.timeoutMs ?? DEFAULT_REDIS_TIMEOUT_MS, 'timeoutMs');
+    const client = new Redis(options.url, {
+      lazyConnect: true,
+      // No queueing while disconnected and no resending after a reconnect: a limit decision
+      // that cannot be made now is made by the fail mode, never late.
+      enableOfflineQueue: false,
+      autoResendUnfulfilledCommands: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: timeoutMs,
+      connectTimeout: Math.max(1000, timeoutMs),
+      // Reconnect quickly, so service returns within about a second of Redis returning.
+      retryStrategy: (attempt) => Math.min(attempt * 50, 1000),
+      // Coalesces the commands of one tick into one write: fewer syscalls under load.
+      enableAutoPipelining: true,
+    }) as Redis & CounterScripts;
+    client.defineCommand('porticoSlidingWindow', { numberOfKeys: 2, lua: SLIDING_WINDOW_LUA });
+    client.defineCommand('porticoQuota', { numberOfKeys: 1, lua: QUOTA_LUA });
+    // Always listen: an 'error' event without a listener is printed by ioredis.
+    client.on('error', (error: Error) => options.onError?.(error));
+    const store = new RedisCounterStore(
+      client,
+      prefix,
+      options.failMode ?? 'open',
+      (options.lifetimeQuotaTtlSec ?? DEFAULT_LIFETIME_QUOTA_TTL_SEC) * 1000,
+      options.onError,
+    );
+    await waitForFirstConnection(client, options.connectWaitMs ?? 2000);
+    return store;
+  }
+
+  get stats(): CounterStoreStats {
+    return { ...this.counts };
+  }
+
+  /** Whether commands can be sent right now (for health pages). */
+  get connected(): boolean {
+    return this.client.status === 'ready';
+  }
+
+  async hit(key: string, options: HitOptions): Promise<HitResult> {
+    const { limit, windowMs, increment } = normalizeHit(options);
+    const keys = redisCounterKeys(this.prefix, key);
+    try {
+      const [allowed, total, retryAfterMs] = await this.client.porticoSlidingWindow(keys.slidingLog, keys.slidingMeta, limit, windowMs, increment, 'hit');
+      return { allowed: allowed === 1, remaining: Math.max(0, limit - total), retryAfterMs, total };
+    } catch (error) {
+      this.reportError(error);
+      if (this.countFailure() === 'open') return { allowed: true, remaining: Math.max(0, limit - increment), retryAfterMs: 0, total: increment, failed: 'open' };
+      return { allowed: false, remaining: 0, retryAfterMs: Math.min(FAIL_CLOSED_RETRY_AFTER_MS, windowMs), total: limit, failed: 'closed' };
+    }
+  }
+
+  async addHits(key: string, options: AddHitsOptions): Promise<void> {
+    const { windowMs, increment } = normalizeAddHits(options);
+    if (increment === 0) return;
+    const keys = redisCounterKeys(this.prefix, key);
+    try {
+      await this.client.porticoSlidingWindow(keys.slidingLog, keys.slidingMeta, 1, windowMs, increment, 'add');
+    } catch (error) {
+      this.reportError(error);
+      this.counts.droppedIncrements++;
+    }
+  }
+
+  async quota(key: string, options: QuotaOptions): Promise<QuotaResult> {
+    const q = normalizeQuota(options);
+    const redisKey = redisCounterKeys(this.prefix, key).quota;
+    try {
+      const [allowed, exceeded, callsUsed, bytesUsed, periodEnd, now] = await this.client.porticoQuota(
+        redisKey, q.calls, q.bandwidthBytes, q.periodMs, q.firstPeriodStart, q.incrementCalls, q.incrementBytes, 'check', this.lifetimeTtlMs,
+      );
+      const end = periodEnd < 0 ? null : periodEnd;
+      if (allowed === 1) return { allowed: true, retryAfterMs: 0, callsUsed, bytesUsed, periodEnd: end };
+      return { allowed: false, exceeded: exceeded === 2 ? 'bandwidth' : 'calls', retryAfterMs: end === null ? null : end - now, callsUsed, bytesUsed, periodEnd: end };
+    } catch (error) {
+      this.reportError(error);
+      return this.degradedQuota(q, q.incrementCalls, q.incrementBytes);
+    }
+  }
+
+  async addQuota(key: string, options: AddQuotaOptions): Promise<void> {
+    const period = normalizeAddQuota(options);
+    if (period.incrementCalls === 0 && period.incrementBytes === 0) return;
+    const redisKey = redisCounterKeys(this.prefix, key).quota;
+    try {
+      await this.client.porticoQuota(redisKey, -1, -1, period.periodMs, period.firstPeriodStart, period.incrementCalls, period.incrementBytes, 'add', this.lifetimeTtlMs);
+    } catch (error) {
+      this.reportError(error);
+      this.counts.droppedIncrements++;
+    }
+  }
+
+  acquire(key: string, max: number): ConcurrencyRelease | null {
+    return this.slots.acquire(key, max);
+  }
+
+  async close(): Promise<void> {
+    this.slots.clear();
+    try {
+      if (this.client.status === 'ready') await this.client.quit();
+    } catch {
+      // Closing anyway: a failed QUIT leaves nothing to clean up that disconnect() does not.
+    } finally {
+      this.client.disconnect();
+    }
+  }
+
+  private countFailure(): FailMode {
+    if (this.failMode === 'open') this.counts.failOpen++;
+    else this.counts.failClosed++;
+    return this.failMode;
+  }
+
+  private degradedQuota(period: NormalizedPeriod, incrementCalls: number, incrementBytes: number): QuotaResult {
+    // Window boundaries from the local clock: only used to shape the degraded answer.
+    const now = Date.now();
+    const window = quotaWindowAt(now, period.periodMs, period.firstPeriodStart);
+    if (this.countFailure() === 'open') {
+      return { allowed: true, retryAfterMs: 0, callsUsed: incrementCalls, bytesUsed: incrementBytes, periodEnd: window.end, failed: 'open' };
+    }
+    return { allowed: false, retryAfterMs: FAIL_CLOSED_RETRY_AFTER_MS, callsUsed: 0, bytesUsed: 0, periodEnd: window.end, failed: 'closed' };
+  }
+
+  private reportError(error: unknown): void {
+    this.onError?.(error instanceof Error ? error : new Error(String(error)));
+  }
+}
+
+async function waitForFirstConnection(client: Redis, waitMs: number): Promise<void> {
+  client.connect().catch(() => {
+    // Reported through the 'error' listener; retryStrategy keeps trying in the background.
+  });
+  if (client.status === 'ready') return;
+  try {
+    await once(client, 'ready', { signal: AbortSignal.timeout(waitMs) });
+  } catch {
+    // Not connected yet: decisions take the fail mode until the reconnect succeeds.
+  }
+}
