@@ -1,0 +1,50 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../arguments.js';
+import { resolveStartSettings } from './settings.js';
+
+describe('resolveStartSettings', () => {
+  it('uses DESIGN defaults when neither flags nor variables are set', () => {
+    expect(resolveStartSettings({ noDemo: false }, {})).toEqual({
+      dataDir: resolve('.portico'),
+      gatewayPort: 8080,
+      adminPort: 8081,
+      host: '127.0.0.1',
+      configFile: undefined,
+      demo: true,
+      drainMs: 10_000,
+      databaseUrl: undefined,
+      adminToken: undefined,
+    });
+  });
+
+  it('reads the environment, and lets flags win over it', () => {
+    const env = { PORTICO_DATA_DIR: '/var/portico', PORTICO_GATEWAY_PORT: '9000', PORTICO_ADMIN_PORT: '9001', PORTICO_HOST: '0.0.0.0' };
+    expect(resolveStartSettings({ noDemo: false }, env)).toMatchObject({ dataDir: '/var/portico', gatewayPort: 9000, adminPort: 9001, host: '0.0.0.0' });
+    expect(resolveStartSettings({ noDemo: true, data: '/tmp/x', gatewayPort: '0', adminPort: '0', host: '::' }, env)).toMatchObject({
+      dataDir: '/tmp/x',
+      gatewayPort: 0,
+      adminPort: 0,
+      host: '::',
+      demo: false,
+    });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(resolveStartSettings({ noDemo: false }, { PORTICO_ADMIN_TOKEN: '', PORTICO_GATEWAY_PORT: '' })).toMatchObject({
+      adminToken: undefined,
+      gatewayPort: 8080,
+    });
+  });
+
+  it.each([
+    [{ gatewayPort: '65536' }, {}, /--gateway-port must be a port number/],
+    [{ adminPort: '-1' }, {}, /--admin-port must be a port number/],
+    [{}, { PORTICO_ADMIN_PORT: '80a' }, /PORTICO_ADMIN_PORT must be a port number/],
+    [{ drainMs: '1.5' }, {}, /--drain-ms must be a whole number/],
+    [{ host: ' ' }, {}, /--host may not be empty/],
+  ])('refuses bad values as usage errors: %o %o', (flags, env, message) => {
+    expect(() => resolveStartSettings({ noDemo: false, ...flags }, env)).toThrow(UsageError);
+    expect(() => resolveStartSettings({ noDemo: false, ...flags }, env)).toThrow(message);
+  });
+});

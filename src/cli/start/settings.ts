@@ -1,0 +1,64 @@
+import { resolve } from 'node:path';
+import { parseMilliseconds, parsePort, UsageError } from '../arguments.js';
+
+/** Everything `portico start` needs to know, after flags have been laid over the environment. */
+export interface StartSettings {
+  /** Absolute path of the data folder (SQLite file, key material, admin token). */
+  dataDir: string;
+  gatewayPort: number;
+  adminPort: number;
+  /** Interface both listeners bind to. */
+  host: string;
+  configFile?: string;
+  /** Seed the demo when the store is empty. */
+  demo: boolean;
+  /** How long in-flight gateway requests may take to finish on shutdown. */
+  drainMs: number;
+  databaseUrl?: string;
+  /** From PORTICO_ADMIN_TOKEN; when absent one is generated and kept in the data folder. */
+  adminToken?: string;
+}
+
+export interface StartFlags {
+  config?: string;
+  data?: string;
+  gatewayPort?: string;
+  adminPort?: string;
+  host?: string;
+  noDemo: boolean;
+  drainMs?: string;
+}
+
+export const START_DEFAULTS = {
+  dataDir: './.portico',
+  gatewayPort: 8080,
+  adminPort: 8081,
+  // Loopback by default: a laptop emulator should not be reachable from the network
+  // unless asked (`--host 0.0.0.0`, as the container image does).
+  host: '127.0.0.1',
+  drainMs: 10_000,
+} as const;
+
+/** Flags win over environment variables, which win over the defaults. */
+export function resolveStartSettings(flags: StartFlags, env: NodeJS.ProcessEnv): StartSettings {
+  const fromEnv = (name: string): string | undefined => (env[name] === '' ? undefined : env[name]);
+  const port = (flag: string | undefined, variable: string, fallback: number, name: string): number => {
+    if (flag !== undefined) return parsePort(flag, name, 'start');
+    const value = fromEnv(variable);
+    return value === undefined ? fallback : parsePort(value, variable, 'start');
+  };
+  const host = flags.host ?? fromEnv('PORTICO_HOST') ?? START_DEFAULTS.host;
+  if (host.trim() === '') throw new UsageError('--host may not be empty', 'start');
+
+  return {
+    dataDir: resolve(flags.data ?? fromEnv('PORTICO_DATA_DIR') ?? START_DEFAULTS.dataDir),
+    gatewayPort: port(flags.gatewayPort, 'PORTICO_GATEWAY_PORT', START_DEFAULTS.gatewayPort, '--gateway-port'),
+    adminPort: port(flags.adminPort, 'PORTICO_ADMIN_PORT', START_DEFAULTS.adminPort, '--admin-port'),
+    host,
+    configFile: flags.config,
+    demo: !flags.noDemo,
+    drainMs: flags.drainMs === undefined ? START_DEFAULTS.drainMs : parseMilliseconds(flags.drainMs, '--drain-ms', 'start'),
+    databaseUrl: fromEnv('PORTICO_DATABASE_URL'),
+    adminToken: fromEnv('PORTICO_ADMIN_TOKEN'),
+  };
+}

@@ -1,0 +1,98 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { Logger } from 'pino';
+import type { ForwardHeaders, InspectedRequestHeaders } from './edge/request-headers.js';
+import type { NormalisedPath } from './edge/request-path.js';
+import type { CompiledApi, CompiledOperation, CompiledProduct, CompiledSubscription } from './model.js';
+import type { OperationPipeline } from './policy-hooks.js';
+import type { GatewayRuntime } from './runtime.js';
+import type { SubscriptionTarget } from './subscriptions.js';
+import type { BackendTarget } from './upstream/backend-target.js';
+import type { UpstreamExchange } from './upstream/upstream-exchange.js';
+
+/**
+ * A body produced elsewhere and streamed to the client without buffering: the backend's
+ * response body. Held until sent, so outbound policies can still replace it.
+ */
+export interface StreamedBody {
+  /** Streams into the client response and ends it. */
+  pipeTo(res: ServerResponse): void;
+  /** A Readable view, for policies that read or transform the body. */
+  toReadable(): Readable;
+  /** Drops the body, stopping whatever produces it. */
+  destroy(): void;
+}
+
+/** A response on its way to the client: from the backend, or built by a policy. */
+export interface GatewayResponseMessage {
+  statusCode: number;
+  /** Lower-case names; arrays for repeated headers. */
+  headers: Record<string, string | string[] | number | undefined>;
+  /** Streamed bodies (the backend's, or a policy's Readable) are never buffered by the gateway. */
+  body: StreamedBody | Readable | Buffer | string | null;
+}
+
+/** Per-server settings every request reads; built once, never per request. */
+export interface GatewaySettings {
+  readonly maxRequestBodyBytes: number;
+  /** Default time to wait for the backend's response headers (forward-request `timeout`). */
+  readonly backendTimeoutMs: number;
+  readonly logger: Logger | undefined;
+  /** Called once per request when its response is closed (finished or aborted). */
+  readonly requestEnded: () => void;
+}
+
+const NO_HEADERS: ForwardHeaders = Object.freeze(Object.create(null) as ForwardHeaders);
+const NO_PARAMETERS: ReadonlyMap<string, string> = new Map();
+
+/**
+ * Everything one request carries through the phases. One object per request, every
+ * field present from construction (a stable shape), filled in as the phases run. Later
+ * policies read and write it; the runtime reference is fixed for the request's life.
+ */
+export class RequestContext implements InspectedRequestHeaders, SubscriptionTarget {
+  // edge
+  forwardHeaders: ForwardHeaders = NO_HEADERS;
+  host = '';
+  contentLength = -1;
+  chunked = false;
+  connectionTokens: string[] | null = null;
+  forwardedFor: string | null = null;
+  path: NormalisedPath | null = null;
+  /** Raw query string without '?'; forwarded as is. */
+  query = '';
+
+  // route
+  api: CompiledApi | null = null;
+  operation: CompiledOperation | null = null;
+  matchedParameters: ReadonlyMap<string, string> = NO_PARAMETERS;
+  /** The request path after the API path ('' or starting with '/'): appended to the backend URL. */
+  backendPath = '';
+
+  // subscription
+  subscription: CompiledSubscription | null = null;
+  product: CompiledProduct | null = null;
+
+  // policies and backend
+  pipeline: OperationPipeline | null = null;
+  backend: BackendTarget | null = null;
+  backendTimeoutMs: number;
+  response: GatewayResponseMessage | null = null;
+  lastError: unknown = null;
+  /** The backend call in progress, if any (cancelled when the client goes away). */
+  upstream: UpstreamExchange | null = null;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: GatewayServerResponse,
+    readonly runtime: GatewayRuntime,
+    readonly settings: GatewaySettings,
+  ) {
+    this.backendTimeoutMs = settings.backendTimeoutMs;
+  }
+}
+
+/** node's response, carrying its request's context so shared listeners need no closure. */
+export class GatewayServerResponse extends ServerResponse<IncomingMessage> {
+  ctx: RequestContext | null = null;
+}

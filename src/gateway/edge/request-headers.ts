@@ -1,0 +1,97 @@
+import { preallocatedError } from '../errors.js';
+
+const refuse = (message: string) => preallocatedError(400, 'BadRequest', message);
+const DUPLICATE_HOST = refuse('The request has more than one Host header.');
+const DUPLICATE_CONTENT_LENGTH = refuse('The request has more than one Content-Length header.');
+const DUPLICATE_AUTHORIZATION = refuse('The request has more than one Authorization header.');
+const LENGTH_AND_CHUNKED = refuse('The request has both Content-Length and Transfer-Encoding.');
+export const NOMINATED_RELIED_ON_HEADER = refuse('The Connection header must not nominate a header the gateway relies on.');
+import { HOP_BY_HOP_HEADERS, connectionTokens, isReliedOnHeader } from './hop-by-hop.js';
+
+/** Header object sent upstream: lower-case names; repeated headers stay repeated (arrays). */
+export type ForwardHeaders = Record<string, string | string[]>;
+
+/** What the edge learns from the request headers; the request context implements it. */
+export interface InspectedRequestHeaders {
+  forwardHeaders: ForwardHeaders;
+  /** The client's Host header ('' when absent: HTTP/1.0). */
+  host: string;
+  /** Declared body length; -1 when there is no Content-Length. */
+  contentLength: number;
+  /** Transfer-Encoding was present (node only accepts it ending in `chunked`). */
+  chunked: boolean;
+  /** Lower-case names the client's `Connection` header nominated, or null. */
+  connectionTokens: string[] | null;
+  /** Incoming X-Forwarded-For values, joined; the gateway appends the client address. */
+  forwardedFor: string | null;
+}
+
+/**
+ * Headers the gateway sets itself, or that undici must not be given
+ * (`expect`: node already answered the 100-continue; `host`: the backend's is used).
+ */
+const NOT_FORWARDED: ReadonlySet<string> = new Set(['host', 'expect', 'x-forwarded-proto', 'x-forwarded-host']);
+
+/**
+ * One pass over `rawHeaders` (node's `req.headers` silently keeps the first of a
+ * duplicated Host or Authorization, which is exactly what smuggling relies on). Rejects
+ * (400) duplicate Host / Content-Length / Authorization, Content-Length together with
+ * Transfer-Encoding, and a `Connection` header nominating a header the gateway relies on.
+ * Builds the upstream header object without hop-by-hop headers or nominated ones.
+ */
+export function inspectRequestHeaders(rawHeaders: string[], into: InspectedRequestHeaders): void {
+  const forward: ForwardHeaders = Object.create(null) as ForwardHeaders;
+  let hosts = 0;
+  let contentLengths = 0;
+  let authorizations = 0;
+  let tokens: string[] | null = null;
+  let forwardedFor: string | null = null;
+
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i].toLowerCase();
+    const value = rawHeaders[i + 1];
+    switch (name) {
+      case 'host':
+        hosts++;
+        into.host = value;
+        continue;
+      case 'content-length':
+        contentLengths++;
+        into.contentLength = Number(value);
+        break;
+      case 'transfer-encoding':
+        into.chunked = true;
+        continue;
+      case 'authorization':
+        authorizations++;
+        break;
+      case 'connection':
+        connectionTokens(value, (tokens ??= []));
+        continue;
+      case 'x-forwarded-for':
+        forwardedFor = forwardedFor === null ? value : `${forwardedFor}, ${value}`;
+        continue;
+    }
+    if (HOP_BY_HOP_HEADERS.has(name) || NOT_FORWARDED.has(name)) continue;
+    const existing = forward[name];
+    if (existing === undefined) forward[name] = value;
+    else if (typeof existing === 'string') forward[name] = [existing, value];
+    else existing.push(value);
+  }
+
+  if (hosts > 1) throw DUPLICATE_HOST;
+  if (contentLengths > 1) throw DUPLICATE_CONTENT_LENGTH;
+  if (authorizations > 1) throw DUPLICATE_AUTHORIZATION;
+  if (contentLengths > 0 && into.chunked) {
+    throw LENGTH_AND_CHUNKED;
+  }
+  if (tokens !== null) {
+    for (const token of tokens) {
+      if (isReliedOnHeader(token)) throw NOMINATED_RELIED_ON_HEADER;
+      delete forward[token];
+    }
+  }
+  into.forwardHeaders = forward;
+  into.connectionTokens = tokens;
+  into.forwardedFor = forwardedFor;
+}

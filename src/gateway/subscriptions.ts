@@ -1,0 +1,162 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { SnapshotSubscription } from '../config/snapshot.js';
+import type { ErrorDetail } from '../model/errors.js';
+import { digestSubscriptionKey } from '../model/key-digest.js';
+import { INVALID_SUBSCRIPTION_KEY, MISSING_SUBSCRIPTION_KEY } from './errors.js';
+import type { CompiledApi, CompiledProduct, CompiledSubscription } from './model.js';
+import { findQueryValue } from './router/query-string.js';
+import type { ForwardHeaders } from './edge/request-headers.js';
+
+/** Keys longer than this are refused without being digested: inputs stay bounded. */
+const MAX_KEY_LENGTH = 256;
+
+interface KeyEntry {
+  readonly digest: string;
+  readonly subscription: CompiledSubscription;
+}
+
+/**
+ * Subscriptions by key digest (primary and secondary). A presented key is digested with
+ * the snapshot's secret and looked up; the stored digest is then compared in constant
+ * time, so neither the map nor the comparison leaks how close a guess was.
+ */
+export class SubscriptionIndex {
+  private readonly byDigest = new Map<string, KeyEntry>();
+
+  constructor(private readonly secret: Buffer) {}
+
+  add(subscription: CompiledSubscription, problems: ErrorDetail[]): void {
+    const { primaryKeyDigest, secondaryKeyDigest } = subscription.source;
+    for (const digest of [primaryKeyDigest, secondaryKeyDigest]) {
+      if (!digest) continue;
+      const taken = this.byDigest.get(digest);
+      if (taken !== undefined && taken.subscription !== subscription) {
+        problems.push({
+          code: 'DuplicateSubscriptionKey',
+          target: `subscriptions/${subscription.id}`,
+          message: `a key of this subscription is also a key of subscription '${taken.subscription.id}'.`,
+        });
+        continue;
+      }
+      this.byDigest.set(digest, { digest, subscription });
+    }
+  }
+
+  get size(): number {
+    return this.byDigest.size;
+  }
+
+  lookup(key: string): CompiledSubscription | null {
+    if (key.length > MAX_KEY_LENGTH) return null;
+    const digest = digestSubscriptionKey(this.secret, key);
+    const entry = this.byDigest.get(digest);
+    if (entry === undefined) return null;
+    // Buffers are made here rather than kept per key: 100,000 subscriptions would
+    // otherwise hold 200,000 small Buffers for a comparison that runs only on a hit.
+    const presented = Buffer.from(digest);
+    const stored = Buffer.from(entry.digest);
+    return presented.length === stored.length && timingSafeEqual(presented, stored) ? entry.subscription : null;
+  }
+}
+
+/** What a scope grants; shared by every subscription with the same scope. */
+export interface CompiledScope {
+  readonly allApis: boolean;
+  readonly apiId: string | null;
+  readonly product: CompiledProduct | null;
+}
+
+/** Compiles a scope string; returns a problem message when it names nothing valid. */
+export function compileScope(
+  scope: string,
+  products: ReadonlyMap<string, CompiledProduct>,
+  usableProduct: (product: CompiledProduct) => boolean,
+): CompiledScope | string {
+  const trimmed = scope.endsWith('/') ? scope.replace(/\/+$/, '') : scope;
+  if (trimmed === '' || trimmed === '/apis') return { allApis: true, apiId: null, product: null };
+  if (trimmed.startsWith('/apis/')) return { allApis: false, apiId: stripRevision(trimmed.slice(6)), product: null };
+  if (trimmed.startsWith('/products/')) {
+    const productId = trimmed.slice('/products/'.length);
+    const product = products.get(productId);
+    if (product === undefined) return `its scope names product '${productId}', which does not exist.`;
+    return { allApis: false, apiId: null, product: usableProduct(product) ? product : null };
+  }
+  return `its scope '${scope}' is not '/apis', '/apis/{id}' or '/products/{id}'.`;
+}
+
+export function compileSubscription(source: SnapshotSubscription, scope: CompiledScope): CompiledSubscription {
+  return {
+    id: source.id,
+    source,
+    active: source.state === 'active',
+    allApis: scope.allApis,
+    apiId: scope.apiId,
+    product: scope.product,
+  };
+}
+
+/** `orders;rev=2` → `orders`: subscriptions and products refer to an API, not a revision. */
+export function stripRevision(apiId: string): string {
+  const at = apiId.indexOf(';rev=');
+  return at === -1 ? apiId : apiId.slice(0, at);
+}
+
+export interface SubscriptionOutcome {
+  subscription: CompiledSubscription | null;
+  /** The product context of the call: the subscription's product, or an open product. */
+  product: CompiledProduct | null;
+}
+
+/** Where the subscription phase writes its outcome (the request context). */
+export interface SubscriptionTarget extends SubscriptionOutcome {
+  forwardHeaders: ForwardHeaders;
+  query: string;
+}
+
+/**
+ * APIM's rules (AD/api-management-subscriptions.md, "How API Management handles
+ * requests with or without subscription keys"):
+ * - a key is read from the API's header, else (only if the header is absent) its query
+ *   parameter. A presented key must belong to an active subscription whose scope covers
+ *   the API — even on an API that does not require one — or the call gets 401 invalid;
+ * - without a key, an open product holding the API gives the call that product's context;
+ *   else an API not requiring a subscription runs without one; else 401 missing.
+ *
+ * The key is forwarded to the backend as APIM does, header and query parameter alike
+ * (the APIM docs: "the subscription key by default is passed to the backend"); a
+ * policy removes it where that matters.
+ *
+ * Throws the preallocated 401 errors; on success fills `ctx.subscription` / `ctx.product`.
+ */
+export function checkSubscription(ctx: SubscriptionTarget, api: CompiledApi, index: SubscriptionIndex): void {
+  const key = presentedKey(ctx, api);
+  if (key === null) {
+    if (api.openProduct !== null) ctx.product = api.openProduct;
+    else if (api.subscriptionRequired) throw MISSING_SUBSCRIPTION_KEY;
+    return;
+  }
+  const subscription = index.lookup(key);
+  if (subscription === null || !subscription.active) throw INVALID_SUBSCRIPTION_KEY;
+  if (subscription.allApis || subscription.apiId === api.baseId) {
+    // APIM: product policies do not apply to API-scoped and all-API keys.
+    ctx.subscription = subscription;
+    return;
+  }
+  if (subscription.product !== null && subscription.product.apiIds.has(api.baseId)) {
+    ctx.subscription = subscription;
+    ctx.product = subscription.product;
+    return;
+  }
+  throw INVALID_SUBSCRIPTION_KEY;
+}
+
+function presentedKey(ctx: SubscriptionTarget, api: CompiledApi): string | null {
+  const header = ctx.forwardHeaders[api.keyHeader];
+  if (header !== undefined) {
+    // Two key headers: neither is trusted over the other.
+    if (typeof header !== 'string') throw INVALID_SUBSCRIPTION_KEY;
+    if (header !== '') return header;
+  }
+  const query = findQueryValue(ctx.query, api.keyQuery);
+  return query === null || query === '' ? null : query;
+}

@@ -1,0 +1,67 @@
+import type { Dispatcher } from 'undici';
+import { forbiddenBackendHostReason } from './address-policy.js';
+
+/**
+ * One backend base URL, compiled once per snapshot. `dispatcher` is the shared undici
+ * pool for its origin, attached when the runtime holding this target goes live.
+ */
+export interface BackendTarget {
+  /** The base URL as configured. */
+  readonly url: string;
+  /** `http://host:port`, what the pool connects to. */
+  readonly origin: string;
+  /** Path prefix of the base URL without a trailing '/', '' for none. */
+  readonly basePath: string;
+  /** False when the backend's TLS certificate chain is not to be validated. */
+  readonly rejectUnauthorized: boolean;
+  /** Pools are shared by origin and TLS settings; this names one. */
+  readonly poolKey: string;
+  dispatcher: Dispatcher | null;
+}
+
+export interface BackendTargetOptions {
+  allowLinkLocalBackends: boolean;
+  rejectUnauthorized?: boolean;
+}
+
+/** Thrown for a base URL the gateway will not send requests to; the message says why. */
+export class BackendUrlError extends Error {}
+
+export function compileBackendTarget(url: string, options: BackendTargetOptions): BackendTarget {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new BackendUrlError(`'${url}' is not a valid absolute URL.`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new BackendUrlError(`'${url}' uses '${parsed.protocol}'; only http: and https: backends are supported.`);
+  }
+  if (parsed.username !== '' || parsed.password !== '') {
+    throw new BackendUrlError('A backend URL must not carry credentials; use a policy or backend credentials instead.');
+  }
+  if (parsed.search !== '' || parsed.hash !== '') {
+    throw new BackendUrlError(`'${url}' must not have a query or fragment.`);
+  }
+  if (!options.allowLinkLocalBackends) {
+    const reason = forbiddenBackendHostReason(parsed.hostname);
+    if (reason !== null) throw new BackendUrlError(`'${url}' points at ${reason}, which backends may not target.`);
+  }
+  const rejectUnauthorized = options.rejectUnauthorized ?? true;
+  const basePath = parsed.pathname.endsWith('/') ? parsed.pathname.slice(0, -1) : parsed.pathname;
+  return {
+    url,
+    origin: parsed.origin,
+    basePath,
+    rejectUnauthorized,
+    poolKey: rejectUnauthorized ? parsed.origin : `${parsed.origin}#insecure`,
+    dispatcher: null,
+  };
+}
+
+/** Backend base path + the request's path after the API path + its query, as APIM builds it. */
+export function backendRequestPath(target: BackendTarget, remainder: string, rawQuery: string): string {
+  const path = target.basePath + remainder;
+  const withRoot = path === '' ? '/' : path;
+  return rawQuery === '' ? withRoot : `${withRoot}?${rawQuery}`;
+}

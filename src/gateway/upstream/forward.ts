@@ -1,0 +1,81 @@
+import { Transform, type TransformCallback, type Readable } from 'node:stream';
+import type { RequestContext } from '../context.js';
+import { CLIENT_CLOSED_REQUEST, GATEWAY_MESSAGES, GatewayError, PAYLOAD_TOO_LARGE, preallocatedError } from '../errors.js';
+import { backendRequestPath } from './backend-target.js';
+import { UpstreamExchange } from './upstream-exchange.js';
+
+const BACKEND_NOT_CONFIGURED = preallocatedError(500, 'BackendNotConfigured', GATEWAY_MESSAGES.backendNotConfigured);
+
+/** undici errors meaning the backend took too long, as opposed to could not be reached. */
+const TIMEOUT_CODES: ReadonlySet<string> = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+
+/**
+ * The default backend phase (APIM's `forward-request`): sends the request to
+ * `ctx.backend`, streaming the client's body into undici, and resolves once the
+ * backend's status and headers are in `ctx.response` (hop-by-hop headers removed; the
+ * body held as a stream until sent). Nothing is buffered in either direction.
+ * Failures become 502 (unreachable) or 504 (timed out).
+ */
+export function forwardToBackend(ctx: RequestContext): Promise<void> {
+  const target = ctx.backend;
+  if (target === null) return Promise.reject(BACKEND_NOT_CONFIGURED);
+  const dispatcher = target.dispatcher;
+  if (dispatcher === null) return Promise.reject(new Error(`backend ${target.origin} has no pool attached`));
+
+  const exchange = new UpstreamExchange(ctx, backendFailure);
+  ctx.upstream = exchange;
+  dispatcher.dispatch(
+    {
+      method: ctx.req.method ?? 'GET',
+      path: backendRequestPath(target, ctx.backendPath, ctx.query),
+      headers: ctx.forwardHeaders,
+      body: requestBody(ctx),
+      headersTimeout: ctx.backendTimeoutMs,
+      bodyTimeout: ctx.backendTimeoutMs,
+    },
+    exchange,
+  );
+  return exchange.started;
+}
+
+/**
+ * The body to stream upstream, or null for none. A declared Content-Length was already
+ * checked against the cap (and node enforces it); a chunked body is counted as it flows.
+ */
+function requestBody(ctx: RequestContext): Readable | null {
+  if (ctx.chunked) return ctx.req.pipe(new BodySizeLimit(ctx.settings.maxRequestBodyBytes));
+  return ctx.contentLength > 0 ? ctx.req : null;
+}
+
+/** Passes a chunked body through, failing it with 413 once it grows past the cap. */
+class BodySizeLimit extends Transform {
+  private seen = 0;
+
+  constructor(private readonly limit: number) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.seen += chunk.length;
+    if (this.seen > this.limit) callback(PAYLOAD_TOO_LARGE);
+    else callback(null, chunk);
+  }
+}
+
+function backendFailure(err: unknown, ctx: RequestContext): GatewayError {
+  if (err instanceof GatewayError) return err;
+  if (ctx.res.destroyed) return CLIENT_CLOSED_REQUEST;
+  const code = (err as { code?: unknown } | null)?.code;
+  const timedOut = typeof code === 'string' && TIMEOUT_CODES.has(code);
+  ctx.settings.logger?.warn(
+    { api: ctx.api?.id, operation: ctx.operation?.id, backend: ctx.backend?.origin, code, err: (err as Error)?.message },
+    timedOut ? 'backend timed out' : 'backend request failed',
+  );
+  return timedOut
+    ? new GatewayError(504, 'BackendTimeout', GATEWAY_MESSAGES.backendTimeout)
+    : new GatewayError(502, 'BackendConnectionFailure', GATEWAY_MESSAGES.backendUnreachable);
+}

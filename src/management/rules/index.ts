@@ -1,0 +1,33 @@
+import type { ResourceKind } from '../../model/kinds.js';
+import { apiRules } from './api.js';
+import { apiVersionSetRules } from './api-version-set.js';
+import { backendRules } from './backend.js';
+import { groupRules } from './group.js';
+import { groupUserRules, productApiRules, productGroupRules } from './links.js';
+import { namedValueRules } from './named-value.js';
+import { operationRules } from './operation.js';
+import { plainRules } from './plain.js';
+import { policyRules } from './policy.js';
+import { productRules } from './product.js';
+import { subscriptionRules } from './subscription.js';
+import type { KindRules } from './types.js';
+import { userRules } from './user.js';
+
+export const KIND_RULES: { readonly [K in ResourceKind]: KindRules } = {
+  api: apiRules,
+  operation: operationRules,
+  product: productRules,
+  productApi: productApiRules,
+  productGroup: productGroupRules,
+  subscription: subscriptionRules,
+  user: userRules,
+  group: groupRules,
+  groupUser: groupUserRules,
+  backend: backendRules,
+  namedValue: namedValueRules,
+  policy: policyRules,
+  apiVersionSet: apiVersionSetRules,
+  tag: plainRules,
+};
+
+export type { KindRules, ManagementKeyring } from './types.js';

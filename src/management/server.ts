@@ -1,0 +1,91 @@
+import type { AddressInfo } from 'node:net';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Store } from '../store/types.js';
+import { buildOpenApiDocument } from './openapi.js';
+import type { SnapshotPublisher } from './publisher.js';
+import type { PolicyChecker } from './resource-writes.js';
+import { registerActionRoutes } from './routes/action-handlers.js';
+import { rewriteArmUrl } from './routes/arm-prefix.js';
+import { registerBearerAuth } from './routes/auth.js';
+import { registerErrorHandlers } from './routes/error-handler.js';
+import { registerJsonBodyParser } from './routes/json-body.js';
+import { registerLinkRoutes } from './routes/link-handlers.js';
+import { registerResourceRoutes, type PolicyConverter } from './routes/resource-handlers.js';
+import { LINK_ROUTES, RESOURCE_ROUTES } from './routes/route-table.js';
+import type { ManagementKeyring } from './rules/types.js';
+import { ManagementService } from './service.js';
+
+/** Management request bodies are resource documents; 1 MiB holds the largest policy comfortably. */
+export const DEFAULT_MANAGEMENT_BODY_LIMIT = 1024 * 1024;
+
+export interface ManagementServerOptions {
+  store: Store;
+  keyring: ManagementKeyring;
+  /** Bearer token every non-public route requires. */
+  adminToken: string;
+  /** Rebuilds and publishes the gateway snapshot after each committed write. */
+  publisher?: Pick<SnapshotPublisher, 'schedule'>;
+  logger?: Logger;
+  /** Largest accepted request body, bytes. */
+  bodyLimit?: number;
+  /** Save-time policy compiler (the policies module), see ManagementService. */
+  checkPolicy?: PolicyChecker;
+  /** rawxml ⇄ xml rewriting for `GET …/policies/policy?format=`; without it the saved format is returned. */
+  convertPolicy?: PolicyConverter;
+}
+
+export interface ManagementServer {
+  /**
+   * The fastify instance, for other plugins (demo echo route, portal). Routes are
+   * behind the bearer token unless registered with `{ config: { public: true } }`.
+   */
+  app: FastifyInstance;
+  service: ManagementService;
+  listen(port: number, host?: string): Promise<AddressInfo>;
+  close(): Promise<void>;
+}
+
+export function createManagementServer(options: ManagementServerOptions): ManagementServer {
+  const service = new ManagementService({
+    store: options.store,
+    keyring: options.keyring,
+    onCommit: () => options.publisher?.schedule(),
+    checkPolicy: options.checkPolicy,
+  });
+  // Typed as the base logger so plugins see a plain FastifyInstance.
+  const loggerInstance: FastifyBaseLogger | undefined = options.logger;
+  const app: FastifyInstance = Fastify({
+    ...(loggerInstance ? { loggerInstance } : { logger: false }),
+    bodyLimit: options.bodyLimit ?? DEFAULT_MANAGEMENT_BODY_LIMIT,
+    rewriteUrl: rewriteArmUrl,
+    // Long enough that an over-long id reaches validation (a 400 naming it) instead of a bare 404.
+    routerOptions: { maxParamLength: 1024 },
+    exposeHeadRoutes: true,
+    return503OnClosing: true,
+  });
+
+  registerErrorHandlers(app);
+  registerJsonBodyParser(app);
+  registerBearerAuth(app, options.adminToken);
+
+  app.get('/healthz', { config: { public: true } }, async () => ({ status: 'ok' }));
+  const openApi = buildOpenApiDocument();
+  app.get('/openapi.json', { config: { public: true } }, async () => openApi);
+
+  for (const route of RESOURCE_ROUTES) registerResourceRoutes(app, service, route, options.convertPolicy);
+  for (const route of LINK_ROUTES) registerLinkRoutes(app, service, route);
+  registerActionRoutes(app, service);
+
+  return {
+    app,
+    service,
+    async listen(port: number, host = '127.0.0.1') {
+      await app.listen({ port, host });
+      return app.server.address() as AddressInfo;
+    },
+    async close() {
+      await app.close();
+    },
+  };
+}
