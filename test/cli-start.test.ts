@@ -134,6 +134,18 @@ describe('portico start (all-in-one)', { timeout: 60_000 }, () => {
       await rm(otherData, { recursive: true, force: true });
     }
   });
+
+  it('refuses a second start on a data folder in use, and takes over the lock once the first has stopped', async () => {
+    const first = start(['--no-demo']);
+    await first.addresses();
+    const second = await runCli(['start', '--data', dataDir, ...EPHEMERAL, '--no-demo']);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/data folder .* is in use by another portico process \(pid \d+\)/);
+    expect((await first.stop()).code).toBe(0);
+
+    const third = start(['--no-demo']);
+    await third.addresses();
+  });
 });
 
 describe('portico start --config', { timeout: 60_000 }, () => {

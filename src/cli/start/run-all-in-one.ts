@@ -6,6 +6,7 @@ import { printIssues } from '../print-issues.js';
 import { reachableUrl } from './addresses.js';
 import { forgetUnshownToken, resolveAdminToken, type AdminToken } from './admin-token.js';
 import { curlLine } from './curl-line.js';
+import { lockDataFolder } from './data-lock.js';
 import { demoEchoUrl } from './demo.js';
 import { prepareDemo, type DemoAccess } from './demo-seed.js';
 import { createServerLogger } from './logger.js';
@@ -20,7 +21,6 @@ import { sayOnStderr, waitForShutdownSignal } from './shutdown.js';
  * only when the gateway serves the latest snapshot, so a script can act on that line at once.
  */
 export async function runAllInOne(settings: StartSettings): Promise<number> {
-  const say = sayOnStderr;
   let config: LoadedDeclarativeFile | undefined;
   if (settings.configFile !== undefined) {
     config = await loadConfig(settings.configFile);
@@ -28,6 +28,16 @@ export async function runAllInOne(settings: StartSettings): Promise<number> {
   }
 
   await mkdir(settings.dataDir, { recursive: true, mode: 0o700 });
+  const unlock = await lockDataFolder(settings.dataDir);
+  try {
+    return await runLocked(settings, config);
+  } finally {
+    await unlock();
+  }
+}
+
+async function runLocked(settings: StartSettings, config: LoadedDeclarativeFile | undefined): Promise<number> {
+  const say = sayOnStderr;
   const adminToken = await resolveAdminToken(settings.dataDir, settings.adminToken);
   const shutdownSignal = waitForShutdownSignal(say);
   let system: AllInOne;
