@@ -171,4 +171,27 @@ describe('Azure SDK against Portico', () => {
     expect(namedValue.value ?? null).toBeNull();
     expect((await client.namedValue.listValue(RG, SERVICE, 'token')).value).toBe('s3cret');
   });
+
+  it('manages policy fragments and lists what includes them', async () => {
+    const client = sdkClient(harness.base);
+    const value = '<fragment><set-header name="x-f" exists-action="override"><value>1</value></set-header></fragment>';
+    const saved = await client.policyFragment.beginCreateOrUpdateAndWait(RG, SERVICE, 'stamp', { format: 'rawxml', value, description: 'Stamps' });
+    expect(saved).toMatchObject({ name: 'stamp', format: 'rawxml', value, description: 'Stamps' });
+    expect((await client.policyFragment.get(RG, SERVICE, 'stamp', { format: 'rawxml' })).value).toBe(value);
+    const names: string[] = [];
+    for await (const fragment of client.policyFragment.listByService(RG, SERVICE)) names.push(fragment.name!);
+    expect(names).toEqual(['stamp']);
+
+    await client.apiPolicy.createOrUpdate(RG, SERVICE, 'orders', 'policy', {
+      format: 'rawxml',
+      value: '<policies><inbound><base /><include-fragment fragment-id="stamp" /></inbound></policies>',
+    });
+    const references = await client.policyFragment.listReferences(RG, SERVICE, 'stamp');
+    expect(references.value?.map((reference) => reference.name)).toEqual(['policy']);
+    await expect(client.policyFragment.delete(RG, SERVICE, 'stamp', '*')).rejects.toMatchObject({ statusCode: 409 });
+
+    await client.apiPolicy.delete(RG, SERVICE, 'orders', 'policy', '*');
+    await client.policyFragment.delete(RG, SERVICE, 'stamp', '*');
+    await expect(client.policyFragment.get(RG, SERVICE, 'stamp')).rejects.toMatchObject({ statusCode: 404 });
+  });
 });

@@ -50,7 +50,19 @@ describe('portico validate', () => {
     expect(result.code).toBe(0);
   });
 
+  it('validates policy fragments read from files next to the config', async () => {
+    await writeFile(join(dir, 'stamp.xml'), '<fragment><set-header name="x-stamp" exists-action="override"><value>1</value></set-header></fragment>');
+    const withFragment = goodWith('    backendId: orders-svc\n', '    backendId: orders-svc\n    policy: \'<policies><inbound><base /><include-fragment fragment-id="stamp" /></inbound></policies>\'\n');
+    const file = await write('fragments.yaml', `${withFragment}policyFragments:\n  stamp: { value: ./stamp.xml, description: Stamps }\n`);
+    const result = await runCli(['validate', file]);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe(`OK ${file}: 1 backend, 1 policy fragment, 1 api, 1 operation, 1 policy, 1 product, 1 subscription\n`);
+    expect(result.code).toBe(0);
+  });
+
   const cases: [string, string, RegExp][] = [
+    ['missing fragment file', `${GOOD}policyFragments:\n  stamp: { value: ./absent.xml }\n`, /:16:\d+ policyFragments\.stamp\.value: policy file \.\/absent\.xml not found/],
+    ['include of an undeclared fragment', goodWith('    backendId: orders-svc\n', '    backendId: orders-svc\n    policy: \'<policies><inbound><include-fragment fragment-id="ghost" /></inbound></policies>\'\n'), /:\d+:\d+ apis\.orders\.policy: policy fragment "ghost" is not declared under policyFragments/],
     ['malformed YAML', goodWith('path: orders\n', 'path: [orders\n'), /:\d+:\d+ /],
     ['unknown top-level key', `${GOOD}apiz: {}\n`, /:15:1 apiz: unknown top-level key/],
     ['unknown property', goodWith('    path: orders\n', '    path: orders\n    pathh: x\n'), /:\d+:\d+ apis\.orders\.pathh: /],

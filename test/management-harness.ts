@@ -1,7 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import { createManagementServer, type ManagementServer } from '../src/management/server.js';
+import { createManagementServer, type ManagementServer, type ManagementServerOptions } from '../src/management/server.js';
 import { SnapshotPublisher } from '../src/management/publisher.js';
-import type { PolicyConverter } from '../src/management/routes/resource-handlers.js';
 import { Keyring } from '../src/store/keyring.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../src/store/types.js';
@@ -28,8 +27,11 @@ export interface Reply {
   text: string;
 }
 
+/** What a test may plug into the server (limits and the policy hooks). */
+export type HarnessOptions = Pick<ManagementServerOptions, 'bodyLimit' | 'convertPolicy' | 'checkPolicy' | 'checkPolicyFragment'>;
+
 /** A real management server on port 0 over a real in-memory SQLite store. */
-export async function startHarness(options: { bodyLimit?: number; convertPolicy?: PolicyConverter } = {}): Promise<Harness> {
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const store = SqliteStore.open({ path: ':memory:' });
   const keyring = await Keyring.load({ env: {} });
   const publisher = new SnapshotPublisher({ store, keyring });
@@ -68,7 +70,7 @@ export async function startHarness(options: { bodyLimit?: number; convertPolicy?
 
 /** Everything the store holds, for "nothing changed" assertions. */
 export async function storeDump(store: Store): Promise<string> {
-  const kinds = ['api', 'operation', 'product', 'productApi', 'productGroup', 'subscription', 'user', 'group', 'groupUser', 'backend', 'namedValue', 'policy', 'apiVersionSet', 'tag'] as const;
+  const kinds = ['api', 'operation', 'product', 'productApi', 'productGroup', 'subscription', 'user', 'group', 'groupUser', 'backend', 'namedValue', 'policy', 'policyFragment', 'apiVersionSet', 'tag'] as const;
   const all: unknown[] = [];
   for (const kind of kinds) all.push(...(await store.list(kind)).items);
   return JSON.stringify({ revision: await store.revision(), all });

@@ -35,6 +35,8 @@ interface BadCase {
 
 const cases = (): BadCase[] => [
   { name: 'malformed JSON', method: 'PUT', path: '/apis/x', body: '{"properties": {"path": "x",}}', target: 'body', code: 'MalformedJson', message: /position 28 \(line 1, column 29\)/ },
+  // V8's own message would quote the text around the fault — here, a key. The error must not.
+  { name: 'malformed JSON holding a key', method: 'PUT', path: '/subscriptions/x', body: '{"properties": {"scope": "/apis", "primaryKey": TOPSECRET}}', target: 'body', code: 'MalformedJson', message: /^Malformed JSON body at position 48 \(line 1, column 49\): unexpected character\.$/ },
   { name: 'unknown field', method: 'PUT', path: '/apis/x', body: { properties: { path: 'x', colour: 'red' } }, target: 'properties.colour', code: 'UnknownField' },
   { name: 'unknown nested field', method: 'PUT', path: '/apis/x', body: { properties: { path: 'x', subscriptionKeyParameterNames: { hedaer: 'k' } } }, target: 'properties.subscriptionKeyParameterNames.hedaer', code: 'UnknownField' },
   { name: 'unknown envelope field', method: 'PUT', path: '/apis/x', body: { propertis: { path: 'x' } }, target: 'propertis', code: 'UnknownField' },

@@ -22,6 +22,8 @@ export interface ConfigSnapshot {
   backends: SnapshotBackend[];
   namedValues: SnapshotNamedValue[];
   policies: SnapshotPolicy[];
+  /** Policy fragments that documents include with `<include-fragment fragment-id="…"/>`. */
+  policyFragments: SnapshotPolicyFragment[];
   apiVersionSets: SnapshotApiVersionSet[];
 }
 
@@ -121,6 +123,15 @@ export interface SnapshotPolicy {
   apiId?: string;
   operationId?: string;
   format: 'rawxml' | 'xml';
+  value: string;
+}
+
+/** A policy fragment: its policies run in place of each `<include-fragment>` naming its id. */
+export interface SnapshotPolicyFragment {
+  id: string;
+  description?: string;
+  format: 'rawxml' | 'xml';
+  /** `<fragment>…</fragment>` */
   value: string;
 }
 

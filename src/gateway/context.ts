@@ -4,10 +4,14 @@ import type { Logger } from 'pino';
 import type { ForwardHeaders, InspectedRequestHeaders } from './edge/request-headers.js';
 import type { NormalisedPath } from './edge/request-path.js';
 import type { CompiledApi, CompiledOperation, CompiledProduct, CompiledSubscription } from './model.js';
+import type { ForwardOptions, PolicyContext } from '../policies/contract/context.js';
+import type { PolicyRequestState } from '../policies/engine/request-state.js';
+import { collectRequestBody } from './edge/request-body.js';
 import type { OperationPipeline } from './policy-hooks.js';
 import type { GatewayRuntime } from './runtime.js';
 import type { SubscriptionTarget } from './subscriptions.js';
 import type { BackendTarget } from './upstream/backend-target.js';
+import { forwardToBackend } from './upstream/forward.js';
 import type { UpstreamExchange } from './upstream/upstream-exchange.js';
 
 /**
@@ -26,6 +30,8 @@ export interface StreamedBody {
 /** A response on its way to the client: from the backend, or built by a policy. */
 export interface GatewayResponseMessage {
   statusCode: number;
+  /** Reason phrase (set-status `reason`); node's standard phrase when absent. */
+  statusMessage?: string;
   /** Lower-case names; arrays for repeated headers. */
   headers: Record<string, string | string[] | number | undefined>;
   /** Streamed bodies (the backend's, or a policy's Readable) are never buffered by the gateway. */
@@ -50,7 +56,7 @@ const NO_PARAMETERS: ReadonlyMap<string, string> = new Map();
  * field present from construction (a stable shape), filled in as the phases run. Later
  * policies read and write it; the runtime reference is fixed for the request's life.
  */
-export class RequestContext implements InspectedRequestHeaders, SubscriptionTarget {
+export class RequestContext implements InspectedRequestHeaders, SubscriptionTarget, PolicyContext {
   // edge
   forwardHeaders: ForwardHeaders = NO_HEADERS;
   host = '';
@@ -74,7 +80,18 @@ export class RequestContext implements InspectedRequestHeaders, SubscriptionTarg
   product: CompiledProduct | null = null;
 
   // policies and backend
+  /** The method sent to the backend (set-method changes it; routing used the client's). */
+  method: string;
   pipeline: OperationPipeline | null = null;
+  /** The policy engine's per-request state, created by the first policy that needs it. */
+  policyState: PolicyRequestState | null = null;
+  /**
+   * The body to send instead of the client's stream: set once a policy buffered or replaced
+   * it (undefined: stream the client's body; null: send none).
+   */
+  requestBody: Buffer | null | undefined = undefined;
+  /** When the request arrived (ms since the epoch), for context.Timestamp and Elapsed. */
+  readonly receivedAt: number;
   backend: BackendTarget | null = null;
   backendTimeoutMs: number;
   response: GatewayResponseMessage | null = null;
@@ -89,8 +106,52 @@ export class RequestContext implements InspectedRequestHeaders, SubscriptionTarg
     readonly settings: GatewaySettings,
   ) {
     this.backendTimeoutMs = settings.backendTimeoutMs;
+    this.method = req.method ?? 'GET';
+    this.receivedAt = Date.now();
+  }
+
+  // PolicyContext: read on demand (prototype getters), so requests without policies pay nothing.
+
+  /** The client's address; IPv4 clients on a dual-stack socket show as `::ffff:a.b.c.d`, reported as `a.b.c.d`. */
+  get clientIp(): string {
+    const remote = this.req.socket.remoteAddress;
+    if (remote === undefined) return 'unknown';
+    return remote.startsWith('::ffff:') && remote.includes('.') ? remote.slice(7) : remote;
+  }
+
+  get scheme(): 'http' | 'https' {
+    return (this.req.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http';
+  }
+
+  get localPort(): number {
+    return this.req.socket.localPort ?? 0;
+  }
+
+  get originalUrl(): string {
+    return this.req.url ?? '/';
+  }
+
+  /** Reads the client's body once (bounded by the gateway's body limit) and forwards that buffer from then on. */
+  async bufferRequestBody(): Promise<Buffer> {
+    if (this.requestBody === undefined) this.requestBody = await collectRequestBody(this);
+    return this.requestBody ?? EMPTY_BODY;
+  }
+
+  setRequestBody(body: Buffer | null): void {
+    this.requestBody = body;
+  }
+
+  resolveBackendUrl(url: string): BackendTarget {
+    return this.runtime.dynamicTarget(url);
+  }
+
+  forward(options: ForwardOptions): Promise<void> {
+    this.backendTimeoutMs = options.timeoutMs;
+    return forwardToBackend(this);
   }
 }
+
+const EMPTY_BODY = Buffer.alloc(0);
 
 /** node's response, carrying its request's context so shared listeners need no closure. */
 export class GatewayServerResponse extends ServerResponse<IncomingMessage> {

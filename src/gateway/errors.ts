@@ -13,6 +13,7 @@ export type GatewayErrorReason =
   | 'BackendConnectionFailure'
   | 'BackendTimeout'
   | 'BackendNotConfigured'
+  | 'InvalidBackendUrl'
   | 'ClientClosedRequest'
   | 'InternalError';
 

@@ -3,6 +3,7 @@ import { NOMINATED_RELIED_ON_HEADER, inspectRequestHeaders } from './edge/reques
 import { normaliseRequestPath, pathFrom } from './edge/request-path.js';
 import { OPERATION_NOT_FOUND, PAYLOAD_TOO_LARGE, preallocatedError } from './errors.js';
 import { discardResponseBody, sendError, sendResponse } from './respond.js';
+import type { OperationPipeline } from './policy-hooks.js';
 import { checkSubscription } from './subscriptions.js';
 import { forwardToBackend } from './upstream/forward.js';
 
@@ -22,6 +23,10 @@ export function runPipeline(ctx: RequestContext): void {
   try {
     edgePhase(ctx);
     routePhase(ctx);
+    if (ctx.method === 'OPTIONS' && preflightPhase(ctx)) {
+      sendResponse(ctx);
+      return;
+    }
     subscriptionPhase(ctx);
   } catch (err) {
     sendError(ctx, err);
@@ -42,7 +47,7 @@ export function edgePhase(ctx: RequestContext): void {
   ctx.query = queryAt === -1 ? '' : url.slice(queryAt + 1);
 
   const headers = ctx.forwardHeaders;
-  const client = clientAddress(req.socket.remoteAddress);
+  const client = ctx.clientIp;
   headers['x-forwarded-for'] = ctx.forwardedFor === null ? client : `${ctx.forwardedFor}, ${client}`;
   headers['x-forwarded-proto'] = (req.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http';
   if (ctx.host !== '') headers['x-forwarded-host'] = ctx.host;
@@ -51,7 +56,11 @@ export function edgePhase(ctx: RequestContext): void {
 /** API by path prefix, then operation by method and template; 404 when nothing matches. */
 export function routePhase(ctx: RequestContext): void {
   const path = ctx.path!;
-  const match = ctx.runtime.router.match(ctx.req.method ?? 'GET', path, ctx.query, ctx.forwardHeaders);
+  let match = ctx.runtime.router.match(ctx.method, path, ctx.query, ctx.forwardHeaders);
+  // A CORS preflight names the method it asks about; it is routed to that operation so
+  // its cors policy can answer (APIM does the same before any subscription check).
+  const asked = match === null && ctx.method === 'OPTIONS' ? preflightMethod(ctx) : undefined;
+  if (asked !== undefined) match = ctx.runtime.router.match(asked, path, ctx.query, ctx.forwardHeaders);
   if (match === null) throw OPERATION_NOT_FOUND;
   if (path.lowestDepthAfterPop < match.apiDepth) throw CLIMBS_OUT_OF_API;
 
@@ -65,6 +74,33 @@ export function routePhase(ctx: RequestContext): void {
   ctx.matchedParameters = match.matchedParameters;
   ctx.backendPath = pathFrom(path, match.apiDepth);
   ctx.backend = operation.target;
+}
+
+/**
+ * Answers a CORS preflight from the operation's cors policy, before the subscription check
+ * (browsers send no key on a preflight). True when answered. A preflight routed to another
+ * method's operation (see routePhase) that no cors policy answers is a 404, as before.
+ */
+export function preflightPhase(ctx: RequestContext): boolean {
+  const operation = ctx.operation!;
+  if (preflightMethod(ctx) !== undefined && ctx.forwardHeaders.origin !== undefined) {
+    const answer = operation.pipeline?.preflight ?? firstProductPreflight(operation.productPipelines);
+    if (answer !== undefined && answer(ctx)) return true;
+  }
+  if (operation.method !== 'OPTIONS' && operation.method !== '*') throw OPERATION_NOT_FOUND;
+  return false;
+}
+
+function preflightMethod(ctx: RequestContext): string | undefined {
+  const asked = ctx.forwardHeaders['access-control-request-method'];
+  return typeof asked === 'string' && asked !== '' ? asked.toUpperCase() : undefined;
+}
+
+/** A cors policy at product scope only: any product's answers (the key that picks one is not sent). */
+function firstProductPreflight(pipelines: ReadonlyMap<string, OperationPipeline> | null): OperationPipeline['preflight'] {
+  if (pipelines === null) return undefined;
+  for (const pipeline of pipelines.values()) if (pipeline.preflight !== undefined) return pipeline.preflight;
+  return undefined;
 }
 
 /** Subscription key check; then the operation's policy pipeline for the call's product context. */
@@ -125,10 +161,4 @@ async function onErrorPhase(ctx: RequestContext, err: unknown): Promise<void> {
   }
   if (ctx.response !== null) sendResponse(ctx);
   else sendError(ctx, ctx.lastError);
-}
-
-/** IPv4 clients on a dual-stack socket show as `::ffff:a.b.c.d`; backends expect `a.b.c.d`. */
-function clientAddress(remote: string | undefined): string {
-  if (remote === undefined) return 'unknown';
-  return remote.startsWith('::ffff:') && remote.includes('.') ? remote.slice(7) : remote;
 }

@@ -1,6 +1,7 @@
 import { Readable, pipeline } from 'node:stream';
 import type { ServerResponse } from 'node:http';
 import type { GatewayResponseMessage, RequestContext, StreamedBody } from './context.js';
+import { PolicyFailure } from '../policies/engine/failures.js';
 import { GATEWAY_MESSAGES, GatewayError, preallocatedError } from './errors.js';
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
@@ -13,7 +14,8 @@ export function sendResponse(ctx: RequestContext): void {
     discardResponseBody(ctx);
     return;
   }
-  res.writeHead(response.statusCode, response.headers);
+  if (response.statusMessage === undefined) res.writeHead(response.statusCode, response.headers);
+  else res.writeHead(response.statusCode, response.statusMessage, response.headers);
   const body = response.body;
   if (body === null) res.end();
   else if (typeof body === 'string' || Buffer.isBuffer(body)) res.end(body);
@@ -36,13 +38,14 @@ export function discardResponseBody(ctx: RequestContext): void {
 }
 
 /**
- * Answers with the gateway's JSON error. Anything that is not a GatewayError is an
- * internal fault: logged, answered with a bare 500, never with its message or stack.
+ * Answers with the gateway's JSON error. A GatewayError or a policy's deliberate refusal
+ * (PolicyFailure: ip-filter, check-header…) is sent with its status and message; anything
+ * else is an internal fault: logged, answered with a bare 500, never with its message or stack.
  */
 export function sendError(ctx: RequestContext, err: unknown): void {
   const { res } = ctx;
-  let error: GatewayError;
-  if (err instanceof GatewayError) error = err;
+  let error: GatewayError | PolicyFailure;
+  if (err instanceof GatewayError || err instanceof PolicyFailure) error = err;
   else {
     ctx.settings.logger?.error({ err, api: ctx.api?.id, operation: ctx.operation?.id }, 'gateway internal error');
     error = INTERNAL_ERROR;
@@ -55,11 +58,18 @@ export function sendError(ctx: RequestContext, err: unknown): void {
   }
   // A malformed request may have left its body unread; do not reuse the connection.
   const close = error.status === 400 || error.status === 413;
-  writeJson(res, error.status, error.body, close);
+  writeJson(res, error.status, error.body, close, error instanceof PolicyFailure ? error.headers : undefined);
 }
 
-export function writeJson(res: ServerResponse, status: number, body: string, closeConnection = false): void {
+export function writeJson(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  closeConnection = false,
+  extraHeaders?: Readonly<Record<string, string>>,
+): void {
   const headers: Record<string, string | number> = {
+    ...extraHeaders,
     'content-type': JSON_CONTENT_TYPE,
     'content-length': Buffer.byteLength(body),
   };

@@ -5,13 +5,14 @@ import type {
   SnapshotOperation,
   SnapshotProduct,
 } from '../config/snapshot.js';
-import { PorticoError, type ErrorDetail } from '../model/errors.js';
+import { PorticoError, ValidationError, type ErrorDetail } from '../model/errors.js';
 import { parseUrlTemplate } from '../model/url-template.js';
 import type { CompiledApi, CompiledOperation, CompiledProduct } from './model.js';
-import type { OperationPipeline, PolicyCompiler } from './policy-hooks.js';
+import type { BackendResolver, OperationPipeline, PolicyCompiler } from './policy-hooks.js';
+import { preallocatedError } from './errors.js';
 import { Router, placeApi, type RouterEntry } from './router/router.js';
 import { SubscriptionIndex, compileScope, compileSubscription, stripRevision, type CompiledScope } from './subscriptions.js';
-import { BackendUrlError, compileBackendTarget, type BackendTarget } from './upstream/backend-target.js';
+import { BackendUrlError, compileBackendTarget, type BackendTarget, type BackendTargetOptions } from './upstream/backend-target.js';
 import type { UpstreamPools } from './upstream/pools.js';
 
 export interface RuntimeOptions {
@@ -49,6 +50,9 @@ export class GatewayRuntime {
   private inFlight = 0;
   private retired = false;
   private pools: UpstreamPools | null = null;
+  /** Targets by base URL: the compiled ones, then those policies chose at run time. */
+  private readonly targetsByUrl: Map<string, BackendTarget>;
+  private readonly dynamicTargets: BackendTarget[] = [];
 
   constructor(
     readonly snapshot: ConfigSnapshot,
@@ -61,7 +65,10 @@ export class GatewayRuntime {
     readonly backends: ReadonlyMap<string, BackendTarget>,
     /** Every distinct target the runtime can send to, named backends and service URLs alike. */
     readonly targets: readonly BackendTarget[],
-  ) {}
+    private readonly targetOptions: BackendTargetOptions = { allowLinkLocalBackends: false },
+  ) {
+    this.targetsByUrl = new Map(targets.map((t) => [t.url, t]));
+  }
 
   get revision(): number {
     return this.snapshot.revision;
@@ -94,13 +101,43 @@ export class GatewayRuntime {
     return this.inFlight;
   }
 
+  /**
+   * A target for a URL a policy computed per request (set-backend-service with an
+   * expression). Checked like configured URLs; pooled and kept for the runtime's life,
+   * up to a bound, so a URL built from request data cannot grow pools without limit.
+   */
+  dynamicTarget(url: string): BackendTarget {
+    const known = this.targetsByUrl.get(url);
+    if (known !== undefined) return known;
+    const pools = this.pools;
+    if (pools === null) throw new Error('GatewayRuntime.dynamicTarget called on an inactive runtime');
+    if (this.dynamicTargets.length >= MAX_DYNAMIC_TARGETS) throw TOO_MANY_DYNAMIC_TARGETS;
+    let target: BackendTarget;
+    try {
+      target = compileBackendTarget(url, this.targetOptions);
+    } catch (err) {
+      if (err instanceof BackendUrlError) throw INVALID_DYNAMIC_TARGET;
+      throw err;
+    }
+    target.dispatcher = pools.acquire(target);
+    this.targetsByUrl.set(url, target);
+    this.dynamicTargets.push(target);
+    return target;
+  }
+
   private releasePools(): void {
     const pools = this.pools;
     if (pools === null) return;
     this.pools = null;
     for (const target of this.targets) pools.release(target);
+    for (const target of this.dynamicTargets) pools.release(target);
   }
 }
+
+/** Distinct backend URLs policies may compute per runtime (beyond the configured ones). */
+const MAX_DYNAMIC_TARGETS = 256;
+const TOO_MANY_DYNAMIC_TARGETS = preallocatedError(502, 'InvalidBackendUrl', 'Too many distinct backend URLs were chosen by policies.');
+const INVALID_DYNAMIC_TARGET = preallocatedError(500, 'InvalidBackendUrl', 'A policy chose a backend URL the gateway does not send to.');
 
 /**
  * Compiles a snapshot, all or nothing: every problem found is collected and reported in
@@ -146,7 +183,9 @@ class RuntimeCompiler {
     const apis = new Map(entries.map((e) => [e.api.id, e.api]));
     const operations = entries.flatMap((e) => e.operations);
     const targets = [...new Set([...this.backends.values(), ...this.serviceTargets.values()])];
-    return new GatewayRuntime(snapshot, router, subscriptions, apis, operations, this.products, this.backends, targets);
+    return new GatewayRuntime(snapshot, router, subscriptions, apis, operations, this.products, this.backends, targets, {
+      allowLinkLocalBackends: this.options.allowLinkLocalBackends ?? false,
+    });
   }
 
   private compileBackends(): void {
@@ -264,7 +303,7 @@ class RuntimeCompiler {
     if (compiler === undefined) return { pipeline: null, productPipelines: null };
     const run = (product: SnapshotProduct | undefined): OperationPipeline | null => {
       try {
-        return compiler({ snapshot: this.snapshot, api: api.source, operation, product }) ?? null;
+        return compiler({ snapshot: this.snapshot, api: api.source, operation, product, backends: this.backendResolver }) ?? null;
       } catch (err) {
         const context = product === undefined ? where : `${where} (product ${product.id})`;
         if (err instanceof PorticoError && err.details.length > 0) {
@@ -296,6 +335,24 @@ class RuntimeCompiler {
     }
     return index;
   }
+
+  /** How set-backend-service reaches backends: named ones, and literal base URLs pooled like service URLs. */
+  private readonly backendResolver: BackendResolver = {
+    byId: (id) => this.backends.get(id),
+    byUrl: (url) => {
+      const existing = this.serviceTargets.get(url);
+      if (existing !== undefined) return existing;
+      let target: BackendTarget;
+      try {
+        target = compileBackendTarget(url, { allowLinkLocalBackends: this.options.allowLinkLocalBackends ?? false, rejectUnauthorized: true });
+      } catch (err) {
+        if (err instanceof BackendUrlError) throw new ValidationError(err.message);
+        throw err;
+      }
+      this.serviceTargets.set(url, target);
+      return target;
+    },
+  };
 
   private namedBackend(id: string, where: string): BackendTarget | null {
     const target = this.backends.get(id);

@@ -22,6 +22,7 @@ export const COLLECTION_OF: { readonly [K in ResourceKind]: string } = {
   backend: 'backends',
   namedValue: 'namedValues',
   policy: 'policies',
+  policyFragment: 'policyFragments',
   apiVersionSet: 'apiVersionSets',
   tag: 'tags',
 };
@@ -107,6 +108,7 @@ const PARENT_KINDS: { readonly [K in ResourceKind]: readonly (ResourceKind | '')
   backend: [''],
   namedValue: [''],
   policy: ['', 'api', 'operation', 'product'],
+  policyFragment: [''],
   apiVersionSet: [''],
   tag: [''],
 };

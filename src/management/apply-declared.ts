@@ -5,6 +5,8 @@ import type { ResourceKind } from '../model/kinds.js';
 import { validateProperties } from '../model/validate.js';
 import type { ResourceKey } from '../store/types.js';
 import { resourcePath } from './addresses.js';
+import { includedFirst } from './fragment-order.js';
+import { recheckFragmentDependents } from './policy-checks.js';
 import { deleteResource, writeResource, type WriteEnv } from './resource-writes.js';
 import { listAll } from './rules/references.js';
 
@@ -37,6 +39,7 @@ const APPLY_ORDER: readonly ResourceKind[] = [
   'productApi',
   'productGroup',
   'subscription',
+  'policyFragment',
   'policy',
 ];
 
@@ -53,16 +56,32 @@ export async function applyDeclaredResources(
 ): Promise<ApplyResult> {
   checkSchemas(resources);
   const result: ApplyResult = { created: [], updated: [], unchanged: 0, deleted: [], changed: false };
+  const changedFragments: DeclaredResource[] = [];
 
   for (const resource of inApplyOrder(resources)) {
     const key: ResourceKey = { kind: resource.kind, parent: resource.parent, id: resource.id };
     try {
-      const outcome = await writeResource(env, { key, input: resource.properties, mode: 'replace', target: resource.source.path });
+      const outcome = await writeResource(env, {
+        key,
+        input: resource.properties,
+        mode: 'replace',
+        target: resource.source.path,
+        // Policies later in this apply may be the very includers a fragment change needs; check once all is written.
+        deferDependentChecks: true,
+      });
       if (outcome.created) result.created.push(key);
       else if (outcome.changed) result.updated.push(key);
       else result.unchanged++;
+      if (outcome.changed && resource.kind === 'policyFragment') changedFragments.push(resource);
     } catch (error) {
       throw fileError([resource], issuesOf(error, resource));
+    }
+  }
+  for (const fragment of changedFragments) {
+    try {
+      await recheckFragmentDependents(env, [fragment.id], () => `${fragment.source.path}.value`);
+    } catch (error) {
+      throw fileError([fragment], issuesOf(error, fragment));
     }
   }
   if (options.prune) result.deleted = await prune(env, resources);
@@ -90,7 +109,12 @@ function checkSchemas(resources: readonly DeclaredResource[]): void {
 
 function inApplyOrder(resources: readonly DeclaredResource[]): DeclaredResource[] {
   const rank = (r: DeclaredResource) => APPLY_ORDER.indexOf(r.kind);
-  return [...resources].sort((a, b) => rank(a) - rank(b));
+  const sorted = [...resources].sort((a, b) => rank(a) - rank(b));
+  const fragments = sorted.filter((r) => r.kind === 'policyFragment');
+  const ordered = includedFirst(fragments, (r) => r.id, (r) => String(r.properties.value));
+  const start = sorted.findIndex((r) => r.kind === 'policyFragment');
+  if (start >= 0) sorted.splice(start, ordered.length, ...ordered);
+  return sorted;
 }
 
 /** Deletes what is stored but not declared, dependants first. */
@@ -98,7 +122,9 @@ async function prune(env: WriteEnv, resources: readonly DeclaredResource[]): Pro
   const declared = new Set(resources.map((r) => `${r.kind}|${r.parent}|${r.id}`));
   const deleted: ResourceKey[] = [];
   for (const kind of [...APPLY_ORDER].reverse()) {
-    for (const stored of await listAll(env.tx, kind)) {
+    const all = await listAll(env.tx, kind);
+    const inDeleteOrder = kind === 'policyFragment' ? includedFirst(all, (s) => s.id, (s) => String(s.properties.value)).reverse() : all;
+    for (const stored of inDeleteOrder) {
       if (declared.has(`${stored.kind}|${stored.parent}|${stored.id}`)) continue;
       const key: ResourceKey = { kind: stored.kind, parent: stored.parent, id: stored.id };
       try {

@@ -22,6 +22,7 @@ const SCHEMA_NAMES: { readonly [K in ResourceKind]: string } = {
   backend: 'Backend',
   namedValue: 'NamedValue',
   policy: 'Policy',
+  policyFragment: 'PolicyFragment',
   apiVersionSet: 'ApiVersionSet',
   tag: 'Tag',
 };
@@ -100,6 +101,26 @@ function componentSchemas(): Json {
       },
     },
   };
+  schemas.ResourceReferenceCollection = {
+    type: 'object',
+    description: 'A page of resources that refer to another one (APIM ResourceCollection).',
+    properties: {
+      value: {
+        type: 'array',
+        description: 'The referring resources on this page.',
+        items: {
+          type: 'object',
+          properties: {
+            id: { type: 'string', description: 'Resource id (path; with the ARM prefix when the request used it).' },
+            name: { type: 'string', description: 'Resource name.' },
+            type: { type: 'string', description: "APIM resource type, e.g. 'Microsoft.ApiManagement/service/apis/policies'." },
+          },
+        },
+      },
+      count: { type: 'integer', description: 'Total number of referring resources.' },
+      nextLink: { type: ['string', 'null'], description: 'URL of the next page, null on the last one.' },
+    },
+  };
   for (const [kind, name] of Object.entries(SCHEMA_NAMES) as [ResourceKind, string][]) {
     // JSON round trip drops TypeBox's symbol-keyed metadata.
     schemas[`${name}Properties`] = JSON.parse(JSON.stringify(RESOURCE_MODELS[kind].schema)) as Json;
@@ -173,8 +194,16 @@ function addResourcePaths(paths: Record<string, Json>, route: ResourceRoute): vo
       ? [{ name: 'deleteSubscriptions', in: 'query', required: false, description: 'Also delete its subscriptions (else 409 when it has any).', schema: { type: 'boolean' } }]
       : [];
   const formatParam =
-    route.kind === 'policy'
-      ? [{ name: 'format', in: 'query', required: false, description: 'Requested format (the saved format is returned).', schema: { type: 'string' } }]
+    route.kind === 'policy' || route.kind === 'policyFragment'
+      ? [
+          {
+            name: 'format',
+            in: 'query',
+            required: false,
+            description: "'rawxml' or 'xml': the document in that format when a converter is configured, else as saved.",
+            schema: { type: 'string' },
+          },
+        ]
       : [];
 
   paths[openApiPath(route.collection)] = {
@@ -266,6 +295,13 @@ function addActionPaths(paths: Record<string, Json>): void {
       },
     };
   }
+  paths['/policyFragments/{fragmentId}/listReferences'] = {
+    post: {
+      summary: 'List the policies and fragments that include a policy fragment',
+      parameters: [...pathParameters('/policyFragments/:fragmentId'), API_VERSION, ...PAGING],
+      responses: { '200': { description: 'A page of references.', content: { 'application/json': { schema: ref('ResourceReferenceCollection') } } }, ...errorResponses('404') },
+    },
+  };
   paths['/namedValues/{namedValueId}/listValue'] = {
     post: {
       summary: "Read a named value's value (also secret ones)",

@@ -1,26 +1,26 @@
-import { NotFoundError, ValidationError, type ErrorDetail } from '../model/errors.js';
-import type { PolicyFormat } from '../model/resources/index.js';
+import { NotFoundError, ValidationError } from '../model/errors.js';
 import { validateProperties } from '../model/validate.js';
 import { UniqueViolation, type ResourceKey, type StoredResource, type StoreTx } from '../store/types.js';
 import { isValidParent, KINDS_WITH_CHILDREN, ownerOf, resourcePath, RESOURCE_ID_PATTERN } from './addresses.js';
 import { sameJson } from './canonical-json.js';
 import { assertIfMatch } from './etag-match.js';
+import { checkDocumentBeforeWrite, recheckFragmentDependents, type PolicyChecker, type PolicyFragmentChecker } from './policy-checks.js';
 import { KIND_RULES } from './rules/index.js';
 import { KIND_LABEL } from './rules/references.js';
-import type { ManagementKeyring, PreparedWrite } from './rules/types.js';
+import type { ManagementKeyring } from './rules/types.js';
 
 /**
  * The write path shared by the REST API and declarative apply: everything runs inside
  * the caller's transaction, so a throw anywhere leaves the store untouched.
  */
 
-/** Compiles a policy document; returns problems (with line/column) to refuse it. */
-export type PolicyChecker = (value: string, format: PolicyFormat, key: ResourceKey) => ErrorDetail[];
+export type { PolicyChecker, PolicyCheckContext, PolicyFragmentChecker } from './policy-checks.js';
 
 export interface WriteEnv {
   tx: StoreTx;
   keyring: ManagementKeyring;
   checkPolicy?: PolicyChecker;
+  checkPolicyFragment?: PolicyFragmentChecker;
 }
 
 export interface WriteRequest {
@@ -32,6 +32,12 @@ export interface WriteRequest {
   ifMatch?: string;
   /** Prefix for error targets: 'properties', or a declarative path such as 'apis.orders'. */
   target: string;
+  /**
+   * Leave re-checking the documents that include a changed fragment to the caller, who
+   * writes more in the same transaction first (declarative apply) and then calls
+   * recheckFragmentDependents once.
+   */
+  deferDependentChecks?: boolean;
 }
 
 export interface WriteOutcome {
@@ -53,18 +59,22 @@ export async function writeResource(env: WriteEnv, request: WriteRequest): Promi
   const validated = validateProperties(key.kind, input, { id: key.id, target }) as Record<string, unknown>;
   const rules = KIND_RULES[key.kind];
   const prepared = await rules.prepare(validated, { tx, keyring: env.keyring, target, key, existing });
-  if (key.kind === 'policy' && env.checkPolicy) checkPolicyDocument(env.checkPolicy, prepared, key, target);
+  await checkDocumentBeforeWrite(env, key, prepared.properties, target);
 
   if (existing && sameJson(existing.properties, prepared.properties) && sameJson(existing.secrets, prepared.secrets ?? {})) {
     return { stored: existing, created: false, changed: false };
   }
+  let stored: StoredResource;
   try {
-    const stored = await tx.put({ ...key, ...prepared });
-    return { stored, created: !existing, changed: true };
+    stored = await tx.put({ ...key, ...prepared });
   } catch (error) {
     if (error instanceof UniqueViolation && rules.uniqueViolation) throw rules.uniqueViolation(error, prepared, target);
     throw error;
   }
+  if (key.kind === 'policyFragment' && !request.deferDependentChecks) {
+    await recheckFragmentDependents(env, [key.id], () => `${target}.value`);
+  }
+  return { stored, created: !existing, changed: true };
 }
 
 export interface DeleteRequest {
@@ -125,12 +135,4 @@ function mergeProperties(current: Record<string, unknown>, patch: unknown, targe
     else Object.defineProperty(merged, field, { value, enumerable: true, writable: true, configurable: true });
   }
   return merged;
-}
-
-function checkPolicyDocument(check: PolicyChecker, prepared: PreparedWrite, key: ResourceKey, target: string): void {
-  const { value, format } = prepared.properties as { value: string; format: PolicyFormat };
-  const problems = check(value, format, key);
-  if (problems.length === 0) return;
-  const details = problems.map((problem) => ({ ...problem, target: `${target}.value` }));
-  throw new ValidationError(`The policy document is invalid: ${problems[0].message}`, details);
 }

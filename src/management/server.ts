@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../store/types.js';
 import { buildOpenApiDocument } from './openapi.js';
 import type { SnapshotPublisher } from './publisher.js';
-import type { PolicyChecker } from './resource-writes.js';
+import type { PolicyChecker, PolicyFragmentChecker } from './policy-checks.js';
 import { registerActionRoutes } from './routes/action-handlers.js';
 import { rewriteArmUrl } from './routes/arm-prefix.js';
 import { registerBearerAuth } from './routes/auth.js';
@@ -31,7 +31,9 @@ export interface ManagementServerOptions {
   bodyLimit?: number;
   /** Save-time policy compiler (the policies module), see ManagementService. */
   checkPolicy?: PolicyChecker;
-  /** rawxml ⇄ xml rewriting for `GET …/policies/policy?format=`; without it the saved format is returned. */
+  /** Save-time policy fragment compiler (the policies module), see ManagementService. */
+  checkPolicyFragment?: PolicyFragmentChecker;
+  /** rawxml ⇄ xml rewriting for `GET …?format=` on policies and fragments; without it the saved format is returned. */
   convertPolicy?: PolicyConverter;
 }
 
@@ -52,6 +54,7 @@ export function createManagementServer(options: ManagementServerOptions): Manage
     keyring: options.keyring,
     onCommit: () => options.publisher?.schedule(),
     checkPolicy: options.checkPolicy,
+    checkPolicyFragment: options.checkPolicyFragment,
   });
   // Typed as the base logger so plugins see a plain FastifyInstance.
   const loggerInstance: FastifyBaseLogger | undefined = options.logger;
@@ -63,6 +66,9 @@ export function createManagementServer(options: ManagementServerOptions): Manage
     routerOptions: { maxParamLength: 1024 },
     exposeHeadRoutes: true,
     return503OnClosing: true,
+    // fastify's per-request log lines carry the URL, and a query may carry a subscription
+    // key (the demo echo route, `?subscription-key=`); errors are still logged by the handler.
+    disableRequestLogging: true,
   });
 
   registerErrorHandlers(app);

@@ -5,7 +5,8 @@ import type { ResourceKey, Store, StoredResource, StoreTx } from '../store/types
 import type { DeclaredResource } from '../config/declarative/types.js';
 import { ownerOf } from './addresses.js';
 import { applyDeclaredResources, type ApplyDeclaredOptions, type ApplyResult } from './apply-declared.js';
-import { deleteResource, notFound, writeResource, type PolicyChecker, type WriteEnv } from './resource-writes.js';
+import { fragmentIncluders, type PolicyChecker, type PolicyFragmentChecker } from './policy-checks.js';
+import { deleteResource, notFound, writeResource, type WriteEnv } from './resource-writes.js';
 import { KIND_RULES } from './rules/index.js';
 import { namedValueOf } from './rules/named-value.js';
 import type { ManagementKeyring } from './rules/types.js';
@@ -18,6 +19,8 @@ export interface ManagementServiceOptions {
   onCommit?: () => void;
   /** Parses/compiles a policy document at save time; plugged in by the policies module. */
   checkPolicy?: PolicyChecker;
+  /** Parses/compiles a policy fragment at save time; plugged in by the policies module. */
+  checkPolicyFragment?: PolicyFragmentChecker;
 }
 
 /** A resource as clients see it: rendered properties (no secrets) plus its ETag. */
@@ -62,12 +65,14 @@ export class ManagementService {
   private readonly keyring: ManagementKeyring;
   private readonly onCommit: () => void;
   private readonly checkPolicy: PolicyChecker | undefined;
+  private readonly checkPolicyFragment: PolicyFragmentChecker | undefined;
 
   constructor(options: ManagementServiceOptions) {
     this.store = options.store;
     this.keyring = options.keyring;
     this.onCommit = options.onCommit ?? (() => undefined);
     this.checkPolicy = options.checkPolicy;
+    this.checkPolicyFragment = options.checkPolicyFragment;
   }
 
   async find(key: ResourceKey): Promise<ResourceView | undefined> {
@@ -145,6 +150,12 @@ export class ManagementService {
     return { value: namedValueOf(this.keyring, stored), etag: stored.etag };
   }
 
+  /** APIM `listReferences`: the policies and fragments that include a policy fragment. 404 when it does not exist. */
+  async listPolicyFragmentReferences(fragmentId: string): Promise<ResourceKey[]> {
+    await this.requireStored({ kind: 'policyFragment', parent: '', id: fragmentId });
+    return fragmentIncluders(this.store, fragmentId);
+  }
+
   /**
    * Applies resources from a declarative file (or the demo): validates all of them
    * first, then writes them in one transaction. Errors name the file and path; on any
@@ -177,7 +188,9 @@ export class ManagementService {
   }
 
   private async write<T extends { changed: boolean }>(fn: (env: WriteEnv) => Promise<T>): Promise<T> {
-    const result = await this.store.transaction((tx: StoreTx) => fn({ tx, keyring: this.keyring, checkPolicy: this.checkPolicy }));
+    const result = await this.store.transaction((tx: StoreTx) =>
+      fn({ tx, keyring: this.keyring, checkPolicy: this.checkPolicy, checkPolicyFragment: this.checkPolicyFragment }),
+    );
     if (result.changed) this.onCommit();
     return result;
   }

@@ -5,6 +5,7 @@ import type {
   SnapshotBackend,
   SnapshotOperation,
   SnapshotPolicy,
+  SnapshotPolicyFragment,
   SnapshotProduct,
   SnapshotSubscription,
 } from '../config/snapshot.js';
@@ -15,6 +16,7 @@ import type {
   GroupProperties,
   NamedValueProperties,
   OperationProperties,
+  PolicyFragmentProperties,
   PolicyProperties,
   ProductProperties,
   SubscriptionProperties,
@@ -59,7 +61,7 @@ type ResourcesByKind = Record<ResourceKind, StoredResource[]>;
 async function readAll(store: Store): Promise<ResourcesByKind> {
   const kinds: ResourceKind[] = [
     'api', 'operation', 'product', 'productApi', 'productGroup', 'subscription', 'user', 'group', 'groupUser',
-    'backend', 'namedValue', 'policy', 'apiVersionSet', 'tag',
+    'backend', 'namedValue', 'policy', 'policyFragment', 'apiVersionSet', 'tag',
   ];
   const lists = await Promise.all(kinds.map((kind) => listAll(store, kind)));
   return Object.fromEntries(kinds.map((kind, i) => [kind, lists[i]])) as ResourcesByKind;
@@ -95,6 +97,7 @@ function assemble(revision: number, r: ResourcesByKind, keyring: ManagementKeyri
       return { id: n.id, displayName: p.displayName ?? n.id, value: namedValueOf(keyring, n), secret: p.secret ?? false };
     }),
     policies: r.policy.map(toPolicy),
+    policyFragments: r.policyFragment.map(toPolicyFragment),
     apiVersionSets: r.apiVersionSet.map((v) => {
       const p = v.properties as ApiVersionSetProperties;
       return {
@@ -203,6 +206,11 @@ function toPolicy(stored: StoredResource): SnapshotPolicy {
   if (parts[0] === 'products') return scoped('product', { productId: parts[1] });
   if (parts.length === 4) return scoped('operation', { apiId: parts[1], operationId: parts[3] });
   return scoped('api', { apiId: parts[1] });
+}
+
+function toPolicyFragment(stored: StoredResource): SnapshotPolicyFragment {
+  const p = stored.properties as PolicyFragmentProperties;
+  return { id: stored.id, description: p.description, format: p.format === 'rawxml' ? 'rawxml' : 'xml', value: p.value };
 }
 
 /** 'apis/echo' → 'echo'. */

@@ -17,6 +17,7 @@ export const RESOURCE_KINDS = [
   'backend',
   'namedValue',
   'policy',
+  'policyFragment',
   'apiVersionSet',
   'tag',
 ] as const;

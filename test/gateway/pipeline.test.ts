@@ -1,7 +1,6 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PolicyCompiler } from '../../src/gateway/policy-hooks.js';
-import { forwardToBackend } from '../../src/gateway/upstream/forward.js';
 import { startEchoUpstream, type EchoUpstream, type ReceivedRequest } from '../helpers/echo-upstream.js';
 import { SnapshotBuilder } from '../helpers/snapshot-builder.js';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
@@ -47,7 +46,7 @@ describe('policy pipeline hooks', () => {
         return {
           backend: async (ctx) => {
             ctx.backendPath = '/rewritten';
-            await forwardToBackend(ctx);
+            await ctx.forward({ timeoutMs: 30_000 });
           },
         };
       case 'fails':

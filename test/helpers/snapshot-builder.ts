@@ -148,6 +148,7 @@ export class SnapshotBuilder {
       backends: [...this.backends.values()].map((b) => structuredClone(b)),
       namedValues: [],
       policies: [],
+      policyFragments: [],
       apiVersionSets: [...this.versionSets.values()].map((v) => structuredClone(v)),
     };
   }

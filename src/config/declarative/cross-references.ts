@@ -1,3 +1,4 @@
+import { referencedFragmentIds } from '../../model/fragment-references.js';
 import type { DeclarativeIssue } from './issues.js';
 import type { DeclaredResource } from './types.js';
 
@@ -37,6 +38,18 @@ export function checkCrossReferences(resources: readonly DeclaredResource[]): De
         const target = scopeTarget(properties.scope);
         if (target && !has(target.kind, target.id)) {
           report(resource, 'scope', `${target.kind} "${target.id}" is not declared under ${target.kind}s`);
+        }
+        break;
+      }
+      case 'policy':
+      case 'policyFragment': {
+        if (typeof properties.value !== 'string') break;
+        // A fragment's path names the entry; its document sits under `.value`. A policy's path is the document itself.
+        const field = resource.kind === 'policyFragment' ? 'value' : '';
+        for (const fragmentId of referencedFragmentIds(properties.value)) {
+          if (!has('policyFragment', fragmentId)) {
+            report(resource, field, `policy fragment "${fragmentId}" is not declared under policyFragments`);
+          }
         }
         break;
       }

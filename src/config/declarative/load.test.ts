@@ -157,10 +157,55 @@ describe('loadDeclarativeFile', () => {
     expect(issues[0].message).toContain(join(dir, 'nowhere.xml'));
   });
 
-  it('refuses policy fragments with a clear message while the model has no fragment kind', async () => {
-    const issues = await issuesOf(await write('frag.yaml', 'policyFragments:\n  check: { value: "<fragment/>" }\n'));
-    expect(issues).toEqual([expect.objectContaining({ code: 'Unsupported', path: 'policyFragments' })]);
-    expect(issues[0].message).toMatch(/policy fragments are not supported/);
+  it('maps policy fragments, reading a file value relative to the declarative file and defaulting to rawxml', async () => {
+    await mkdir(join(dir, 'fragments'));
+    const fromFile = '<fragment><set-header name="x-caller" exists-action="override"><value>@(context.Request.IpAddress)</value></set-header></fragment>';
+    await writeFile(join(dir, 'fragments', 'check-caller.xml'), fromFile);
+    const file = await write(
+      'fragments.yaml',
+      [
+        'policyFragments:',
+        '  check-caller: { value: ./fragments/check-caller.xml, description: Stamps the caller }',
+        '  inline: { value: "<fragment><base-less /></fragment>", format: xml }',
+        'policy: "<policies><inbound><include-fragment fragment-id=\\"check-caller\\" /></inbound></policies>"',
+        '',
+      ].join('\n'),
+    );
+    const loaded = await loadDeclarativeFile(file);
+    const fragments = loaded.resources.filter((r) => r.kind === 'policyFragment');
+    expect(fragments.map(({ id, parent, properties, source }) => ({ id, parent, properties, path: source.path, line: source.line }))).toEqual([
+      { id: 'check-caller', parent: '', properties: { format: 'rawxml', value: fromFile, description: 'Stamps the caller' }, path: 'policyFragments.check-caller', line: 2 },
+      { id: 'inline', parent: '', properties: { format: 'xml', value: '<fragment><base-less /></fragment>' }, path: 'policyFragments.inline', line: 3 },
+    ]);
+    expect(summarizeResources(loaded.resources)).toBe('2 policy fragments, 1 policy');
+  });
+
+  it('reports a missing fragment file, an unknown fragment field and an include of an undeclared fragment', async () => {
+    const file = await write(
+      'bad-fragments.yaml',
+      [
+        'policyFragments:',
+        '  gone: { value: ./fragments/gone.xml }',
+        '  typo: { value: "<fragment />", descripton: x }',
+        '  nests: { value: "<fragment><include-fragment fragment-id=\\"ghost\\" /></fragment>" }',
+        'apis:',
+        '  orders:',
+        '    path: orders',
+        '    serviceUrl: http://127.0.0.1:9001',
+        '    policy: "<policies><inbound><include-fragment fragment-id=\\"missing\\" /></inbound></policies>"',
+        '',
+      ].join('\n'),
+    );
+    const issues = await issuesOf(file);
+    expect(issues.map((issue) => `${issue.code} ${issue.path}`)).toEqual([
+      'PolicyNotFound policyFragments.gone.value',
+      'UnknownField policyFragments.typo.descripton',
+      'UnknownReference policyFragments.nests.value',
+      'UnknownReference apis.orders.policy',
+    ]);
+    expect(issues[0].message).toContain(join(dir, 'fragments', 'gone.xml'));
+    expect(issues[2].message).toBe('policy fragment "ghost" is not declared under policyFragments');
+    expect(issues[3].message).toBe('policy fragment "missing" is not declared under policyFragments');
   });
 
   it('reports a file that cannot be read', async () => {

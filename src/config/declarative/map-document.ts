@@ -1,4 +1,4 @@
-import { RESOURCE_KINDS, type ResourceKind } from '../../model/kinds.js';
+import type { ResourceKind } from '../../model/kinds.js';
 import type { DeclarativeIssue } from './issues.js';
 import { resolvePolicyReference } from './policy-reference.js';
 import { formatPath, type DocumentPath } from './resource-path.js';
@@ -16,9 +16,6 @@ const PLAIN_SECTIONS: Readonly<Record<string, ResourceKind>> = {
   subscriptions: 'subscription',
 };
 
-/** Named here, not imported: the model may not define it yet (see policyFragments()). */
-const FRAGMENT_KIND = 'policyFragment';
-
 const TOP_LEVEL_KEYS = [...Object.keys(PLAIN_SECTIONS), 'apis', 'products', 'policyFragments', 'policy'];
 
 // Characters that would break (kind, parent, id) addressing or APIM's URL paths.
@@ -27,7 +24,7 @@ const MAX_ID_LENGTH = 256;
 
 export interface MapContext {
   file: string;
-  /** Folder that relative `policy:` paths are resolved against. */
+  /** Folder that relative `policy:` and fragment `value:` paths are resolved against. */
   baseDir: string;
 }
 
@@ -123,17 +120,8 @@ class DocumentMapper {
     }
   }
 
+  /** `policyFragments: { id: { value: ./file.xml | <fragment>…, description?, format? } }`; a file is read like `policy:`. */
   private policyFragments(root: PlainObject): void {
-    if (root.policyFragments === undefined) return;
-    // Refuse rather than drop: silently ignoring fragments would make include-fragment fail later, far from the cause.
-    if (!(RESOURCE_KINDS as readonly string[]).includes(FRAGMENT_KIND)) {
-      this.issue(
-        'Unsupported',
-        ['policyFragments'],
-        'policy fragments are not supported by this version of Portico (the resource model has no fragment kind yet); inline the XML into the policies that include it',
-      );
-      return;
-    }
     for (const [id, value, path] of this.entries(root, 'policyFragments')) {
       const properties: PlainObject = { format: 'rawxml', ...value };
       if (typeof value.value === 'string') {
@@ -144,7 +132,7 @@ class DocumentMapper {
         }
         properties.value = resolution.xml;
       }
-      this.add(FRAGMENT_KIND as ResourceKind, '', id, properties, path);
+      this.add('policyFragment', '', id, properties, path);
     }
   }
 

@@ -9,6 +9,7 @@ const LABELS: Partial<Record<ResourceKind, string>> = {
   backend: 'backends',
   namedValue: 'named values',
   policy: 'policies',
+  policyFragment: 'policy fragments',
   user: 'users',
   group: 'groups',
   apiVersionSet: 'version sets',

@@ -30,10 +30,10 @@ export function forwardToBackend(ctx: RequestContext): Promise<void> {
   ctx.upstream = exchange;
   dispatcher.dispatch(
     {
-      method: ctx.req.method ?? 'GET',
+      method: ctx.method,
       path: backendRequestPath(target, ctx.backendPath, ctx.query),
       headers: ctx.forwardHeaders,
-      body: requestBody(ctx),
+      body: ctx.requestBody === undefined ? requestBody(ctx) : bufferedBody(ctx, ctx.requestBody),
       headersTimeout: ctx.backendTimeoutMs,
       bodyTimeout: ctx.backendTimeoutMs,
     },
@@ -49,6 +49,20 @@ export function forwardToBackend(ctx: RequestContext): Promise<void> {
 function requestBody(ctx: RequestContext): Readable | null {
   if (ctx.chunked) return ctx.req.pipe(new BodySizeLimit(ctx.settings.maxRequestBodyBytes));
   return ctx.contentLength > 0 ? ctx.req : null;
+}
+
+/**
+ * A body a policy buffered or replaced: sent with a Content-Length that matches it
+ * (the client's length, or its chunked framing, no longer describes it).
+ */
+function bufferedBody(ctx: RequestContext, body: Buffer | null): Buffer | null {
+  const headers = ctx.forwardHeaders;
+  if (body === null || body.length === 0) {
+    if (headers['content-length'] !== undefined) headers['content-length'] = '0';
+    return null;
+  }
+  headers['content-length'] = String(body.length);
+  return body;
 }
 
 /** Passes a chunked body through, failing it with 413 once it grows past the cap. */

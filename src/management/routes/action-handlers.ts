@@ -1,9 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import { resourcePath } from '../addresses.js';
 import { etagHeader } from '../etag-match.js';
 import type { ManagementService } from '../service.js';
-import { paramsOf } from './request-parts.js';
+import { armPrefix, nextLinkOf, pagingOf, paramsOf, queryOf } from './request-parts.js';
 
-/** APIM's POST actions on subscriptions and named values. */
+const SERVICE_TYPE = 'Microsoft.ApiManagement/service';
+
+/** APIM's POST actions on subscriptions, named values and policy fragments. */
 export function registerActionRoutes(app: FastifyInstance, service: ManagementService): void {
   app.post('/subscriptions/:sid/listSecrets', async (request, reply) => {
     const secrets = await service.listSubscriptionSecrets(paramsOf(request).sid);
@@ -28,4 +31,25 @@ export function registerActionRoutes(app: FastifyInstance, service: ManagementSe
     const { value, etag } = await service.listNamedValueValue(paramsOf(request).namedValueId);
     return reply.header('ETag', etagHeader(etag)).header('Cache-Control', 'no-store').send({ value });
   });
+
+  app.post('/policyFragments/:fragmentId/listReferences', async (request, reply) => {
+    const paging = pagingOf(queryOf(request));
+    const references = await service.listPolicyFragmentReferences(paramsOf(request).fragmentId);
+    const page = references.slice(paging.skip, paging.skip + paging.top);
+    const prefix = armPrefix(request);
+    return reply.send({
+      value: page.map((key) => {
+        const path = resourcePath(key);
+        return { id: `${prefix}/${path}`, name: key.id, type: resourceTypeOf(path) };
+      }),
+      count: references.length,
+      nextLink: nextLinkOf(request, paging, page.length, references.length) ?? null,
+    });
+  });
+}
+
+/** APIM's type string from a resource path: its collection segments, 'apis/a/policies/policy' → '…/apis/policies'. */
+function resourceTypeOf(path: string): string {
+  const collections = path.split('/').filter((_, index) => index % 2 === 0);
+  return `${SERVICE_TYPE}/${collections.join('/')}`;
 }

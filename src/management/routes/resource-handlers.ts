@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ValidationError } from '../../model/errors.js';
-import { POLICY_FORMATS } from '../../model/resources/index.js';
+import type { ResourceKind } from '../../model/kinds.js';
+import { POLICY_FORMATS, POLICY_FRAGMENT_FORMATS } from '../../model/resources/index.js';
 import type { ResourceKey } from '../../store/types.js';
 import { etagHeader } from '../etag-match.js';
 import type { ManagementService, ResourceView } from '../service.js';
@@ -19,10 +20,16 @@ import {
 import type { ResourceRoute } from './route-table.js';
 
 /**
- * Rewrites a policy document from one format into the other (rawxml ⇄ xml). The
- * expression-aware policy parser provides it; the management layer only calls it.
+ * Rewrites a policy document (or fragment) from one format into the other (rawxml ⇄ xml).
+ * The expression-aware policy parser provides it; the management layer only calls it.
  */
 export type PolicyConverter = (value: string, from: 'rawxml' | 'xml', to: 'rawxml' | 'xml') => string;
+
+/** Kinds whose GET honours `?format=`, with the formats APIM names for each. */
+const DOCUMENT_FORMATS: Partial<Record<ResourceKind, readonly string[]>> = {
+  policy: POLICY_FORMATS,
+  policyFragment: POLICY_FRAGMENT_FORMATS,
+};
 
 /** Registers list, get, put, patch and delete for one collection of the route table. */
 export function registerResourceRoutes(
@@ -38,8 +45,9 @@ export function registerResourceRoutes(
   };
   const send = (request: FastifyRequest, reply: FastifyReply, view: ResourceView, status = 200) => {
     const body = toEnvelope(view, route.type, armPrefix(request));
-    if (route.kind === 'policy') {
-      body.properties = policyInRequestedFormat(body.properties, queryValue(queryOf(request), 'format'), convertPolicy);
+    const formats = DOCUMENT_FORMATS[route.kind];
+    if (formats !== undefined) {
+      body.properties = documentInRequestedFormat(body.properties, queryValue(queryOf(request), 'format'), formats, convertPolicy);
     }
     return reply.status(status).header('ETag', etagHeader(view.etag)).send(body);
   };
@@ -80,18 +88,19 @@ export function registerResourceRoutes(
 }
 
 /**
- * `?format=` on a policy GET. A document is kept in the format it was saved in and
- * returned in it, unless the client asks for the other one and a converter is plugged
- * in (conversion needs the expression-aware policy parser). `format` always names what
- * the value actually is.
+ * `?format=` on a policy or fragment GET. A document is kept in the format it was saved
+ * in and returned in it, unless the client asks for the other one and a converter is
+ * plugged in (conversion needs the expression-aware policy parser). `format` always
+ * names what the value actually is.
  */
-function policyInRequestedFormat(
+function documentInRequestedFormat(
   properties: Record<string, unknown>,
   requested: string | undefined,
+  formats: readonly string[],
   convert: PolicyConverter | undefined,
 ): Record<string, unknown> {
-  if (requested !== undefined && !(POLICY_FORMATS as readonly string[]).includes(requested)) {
-    throw new ValidationError(`format must be one of ${POLICY_FORMATS.join(', ')}.`, [
+  if (requested !== undefined && !formats.includes(requested)) {
+    throw new ValidationError(`format must be one of ${formats.join(', ')}.`, [
       { code: 'InvalidQueryParameter', target: 'format', message: `Unknown policy format '${requested}'.` },
     ]);
   }

@@ -101,6 +101,15 @@ export const RESOURCE_ROUTES: readonly ResourceRoute[] = [
     patch: true,
   },
   { kind: 'tag', collection: '/tags', idParam: 'tagId', parent: () => '', type: `${T}/tags`, title: 'tag', patch: true },
+  {
+    kind: 'policyFragment',
+    collection: '/policyFragments',
+    idParam: 'fragmentId',
+    parent: () => '',
+    type: `${T}/policyFragments`,
+    title: 'policy fragment',
+    patch: true,
+  },
 ];
 
 export const LINK_ROUTES: readonly LinkRoute[] = [

@@ -8,6 +8,7 @@ import { namedValueRules } from './named-value.js';
 import { operationRules } from './operation.js';
 import { plainRules } from './plain.js';
 import { policyRules } from './policy.js';
+import { policyFragmentRules } from './policy-fragment.js';
 import { productRules } from './product.js';
 import { subscriptionRules } from './subscription.js';
 import type { KindRules } from './types.js';
@@ -26,6 +27,7 @@ export const KIND_RULES: { readonly [K in ResourceKind]: KindRules } = {
   backend: backendRules,
   namedValue: namedValueRules,
   policy: policyRules,
+  policyFragment: policyFragmentRules,
   apiVersionSet: apiVersionSetRules,
   tag: plainRules,
 };

@@ -60,6 +60,7 @@ export const KIND_LABEL: { readonly [K in ResourceKind]: string } = {
   backend: 'Backend',
   namedValue: 'Named value',
   policy: 'Policy',
+  policyFragment: 'Policy fragment',
   apiVersionSet: 'API version set',
   tag: 'Tag',
 };

@@ -15,6 +15,7 @@ import {
 import { NAMED_VALUE_READ_ONLY, NamedValuePropertiesSchema, type NamedValueProperties } from './named-value.js';
 import { OperationPropertiesSchema, type OperationProperties } from './operation.js';
 import { PolicyPropertiesSchema, type PolicyProperties } from './policy.js';
+import { POLICY_FRAGMENT_READ_ONLY, PolicyFragmentPropertiesSchema, type PolicyFragmentProperties } from './policy-fragment.js';
 import { ProductPropertiesSchema, type ProductProperties } from './product.js';
 import { SUBSCRIPTION_READ_ONLY, SubscriptionPropertiesSchema, type SubscriptionProperties } from './subscription.js';
 import { TagPropertiesSchema, type TagProperties } from './tag.js';
@@ -34,6 +35,7 @@ export interface ResourcePropertiesByKind {
   backend: BackendProperties;
   namedValue: NamedValueProperties;
   policy: PolicyProperties;
+  policyFragment: PolicyFragmentProperties;
   apiVersionSet: ApiVersionSetProperties;
   tag: TagProperties;
 }
@@ -60,6 +62,7 @@ export const RESOURCE_MODELS: { readonly [K in ResourceKind]: ResourceModel } = 
   backend: { schema: BackendPropertiesSchema, readOnly: [], defaultToId: [] },
   namedValue: { schema: NamedValuePropertiesSchema, readOnly: NAMED_VALUE_READ_ONLY, defaultToId: ['displayName'] },
   policy: { schema: PolicyPropertiesSchema, readOnly: [], defaultToId: [] },
+  policyFragment: { schema: PolicyFragmentPropertiesSchema, readOnly: POLICY_FRAGMENT_READ_ONLY, defaultToId: [] },
   apiVersionSet: { schema: ApiVersionSetPropertiesSchema, readOnly: [], defaultToId: ['displayName'] },
   tag: { schema: TagPropertiesSchema, readOnly: [], defaultToId: ['displayName'] },
 };
@@ -72,6 +75,7 @@ export * from './links.js';
 export * from './named-value.js';
 export * from './operation.js';
 export * from './policy.js';
+export * from './policy-fragment.js';
 export * from './product.js';
 export * from './subscription.js';
 export * from './tag.js';

@@ -1,0 +1,51 @@
+/** Every policy Portico runs out of the box, one module per element. */
+import type { PolicyDefinition } from './engine/definition.js';
+import { checkHeaderPolicy } from './check-header/index.js';
+import { choosePolicy } from './choose/index.js';
+import { corsPolicy } from './cors/index.js';
+import { findAndReplacePolicy } from './find-and-replace/index.js';
+import { forwardRequestPolicy } from './forward-request/index.js';
+import { includeFragmentPolicy } from './include-fragment/index.js';
+import { ipFilterPolicy } from './ip-filter/index.js';
+import { limitConcurrencyPolicy } from './limit-concurrency/index.js';
+import { mockResponsePolicy } from './mock-response/index.js';
+import { retryPolicy } from './retry/index.js';
+import { returnResponsePolicy } from './return-response/index.js';
+import { rewriteUriPolicy } from './rewrite-uri/index.js';
+import { sendOneWayRequestPolicy } from './send-one-way-request/index.js';
+import { sendRequestPolicy } from './send-request/index.js';
+import { setBackendServicePolicy } from './set-backend-service/index.js';
+import { setBodyPolicy } from './set-body/index.js';
+import { setHeaderPolicy } from './set-header/index.js';
+import { setMethodPolicy } from './set-method/index.js';
+import { setQueryParameterPolicy } from './set-query-parameter/index.js';
+import { setStatusPolicy } from './set-status/index.js';
+import { setVariablePolicy } from './set-variable/index.js';
+import { tracePolicy } from './trace/index.js';
+import { waitPolicy } from './wait/index.js';
+
+export const BUILTIN_POLICIES: readonly PolicyDefinition[] = [
+  checkHeaderPolicy,
+  choosePolicy,
+  corsPolicy,
+  findAndReplacePolicy,
+  forwardRequestPolicy,
+  includeFragmentPolicy,
+  ipFilterPolicy,
+  limitConcurrencyPolicy,
+  mockResponsePolicy,
+  retryPolicy,
+  returnResponsePolicy,
+  rewriteUriPolicy,
+  sendOneWayRequestPolicy,
+  sendRequestPolicy,
+  setBackendServicePolicy,
+  setBodyPolicy,
+  setHeaderPolicy,
+  setMethodPolicy,
+  setQueryParameterPolicy,
+  setStatusPolicy,
+  setVariablePolicy,
+  tracePolicy,
+  waitPolicy,
+];
