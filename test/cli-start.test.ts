@@ -165,6 +165,13 @@ apis:
     subscriptionRequired: false
     operations:
       greet: { method: GET, urlTemplate: "/greet/{name}" }
+      polite:
+        method: GET
+        urlTemplate: "/polite/{name}"
+        policy: |
+          <policies><inbound><base /></inbound><backend><base /></backend>
+            <outbound><base /><set-header name="x-greeting" exists-action="override"><value>@("Hello, " + context.Request.MatchedParameters["name"])</value></set-header></outbound>
+            <on-error><base /></on-error></policies>
 `,
       );
       const cli = start(['--config', file]);
@@ -173,6 +180,11 @@ apis:
       const response = await fetch(`${gateway}/hello/greet/ada`);
       expect(response.status).toBe(200);
       expect(await response.text()).toBe('upstream saw GET /greet/ada');
+      // The operation's policy runs in the all-in-one gateway.
+      const polite = await fetch(`${gateway}/hello/polite/ada`);
+      expect(polite.status).toBe(200);
+      expect(polite.headers.get('x-greeting')).toBe('Hello, ada');
+      expect(response.headers.get('x-greeting')).toBeNull();
       expect((await cli.stop()).code).toBe(0);
       expect((await storedCounts()).apis).toEqual(['hello']);
     } finally {

@@ -70,6 +70,8 @@ describe('portico validate', () => {
     ['duplicate id', goodWith('  alice:', '  bob: { scope: /apis/orders, displayName: Bob }\n  bob:'), /:15:3 subscriptions\.bob: duplicate key/],
     ['scope naming a missing product', goodWith('/products/starter', '/products/gold'), /:14:3 subscriptions\.alice\.scope: product "gold" is not declared/],
     ['backend URL that does not parse', goodWith('"http://127.0.0.1:9001"', '"not a url"'), /:2:17 backends\.orders-svc\.url: .*not an absolute URL/],
+    ['policy naming an unknown policy', goodWith('    backendId: orders-svc\n', '    backendId: orders-svc\n    policy: \'<policies><inbound><base /><set-heder name="x" /></inbound></policies>\'\n'), /:\d+:\d+ apis\.orders\.policy\.value: .*set-heder/],
+    ['policy with an expression that does not compile', goodWith('    backendId: orders-svc\n', '    backendId: orders-svc\n    policy: \'<policies><inbound><base /><set-header name="x" exists-action="override"><value>@(context.Request.Nope)</value></set-header></inbound></policies>\'\n'), /:\d+:\d+ apis\.orders\.policy\.value: .*Nope/],
     ['bad urlTemplate', goodWith('"/orders/{id}"', '"/orders/{id"'), /:10:\d+ apis\.orders\.operations\.get-order\.urlTemplate: /],
   ];
 

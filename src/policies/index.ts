@@ -40,3 +40,4 @@ export type * from './contract/context.js';
 export type * from './contract/pipeline.js';
 export type * from './contract/snapshot-view.js';
 export { responseForWrite } from './http/messages.js';
+export { convertPolicyFormat } from './xml/index.js';

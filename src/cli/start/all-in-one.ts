@@ -8,6 +8,8 @@ import { PorticoError } from '../../model/errors.js';
 import { Keyring } from '../../store/keyring.js';
 import { openStore } from '../../store/open.js';
 import type { Store } from '../../store/types.js';
+import type { PolicyEngine } from '../../policies/index.js';
+import { managementPolicyHooks, openPolicyEngine } from '../policy-engine.js';
 import { registerDemoEcho } from './demo-echo.js';
 import type { StartSettings } from './settings.js';
 
@@ -31,16 +33,18 @@ export interface AllInOne {
 
 export async function openAllInOne(settings: StartSettings, adminToken: string, logger: Logger): Promise<AllInOne> {
   const keyring = await Keyring.load({ dataDir: settings.dataDir, env: process.env });
+  const policies = await openPolicyEngine(settings.policyModules);
   const store = await openStore({ dataDir: settings.dataDir, databaseUrl: settings.databaseUrl });
   try {
     const publisher = new SnapshotPublisher({ store, keyring, logger });
-    const management = createManagementServer({ store, keyring, adminToken, publisher, logger });
+    const management = createManagementServer({ store, keyring, adminToken, publisher, logger, ...managementPolicyHooks(policies) });
     if (settings.demo) await registerDemoEcho(management.app);
-    const gateway = createGatewayServer({ logger });
+    const gateway = createGatewayServer({ logger, policies: policies.compile });
     gateway.attach(publisher);
-    return wire(settings, store, publisher, management, gateway);
+    return wire(settings, store, publisher, management, gateway, policies);
   } catch (error) {
     await store.close();
+    await policies.close();
     throw error;
   }
 }
@@ -51,6 +55,7 @@ function wire(
   publisher: SnapshotPublisher,
   management: ManagementServer,
   gateway: GatewayServer,
+  policies: PolicyEngine,
 ): AllInOne {
   return {
     service: management.service,
@@ -66,6 +71,7 @@ function wire(
       await Promise.allSettled([gateway.close({ drainMs }), management.close()]);
       await publisher.close();
       await store.close();
+      await policies.close();
     },
   };
 }

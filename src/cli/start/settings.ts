@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseMilliseconds, parsePort, UsageError } from '../arguments.js';
+import { policyModulesFrom } from '../policy-engine.js';
 
 /** Everything `portico start` needs to know, after flags have been laid over the environment. */
 export interface StartSettings {
@@ -17,6 +18,8 @@ export interface StartSettings {
   databaseUrl?: string;
   /** From PORTICO_ADMIN_TOKEN; when absent one is generated and kept in the data folder. */
   adminToken?: string;
+  /** User policy modules (PORTICO_POLICY_MODULES). */
+  policyModules: string[];
 }
 
 export interface StartFlags {
@@ -60,5 +63,6 @@ export function resolveStartSettings(flags: StartFlags, env: NodeJS.ProcessEnv):
     drainMs: flags.drainMs === undefined ? START_DEFAULTS.drainMs : parseMilliseconds(flags.drainMs, '--drain-ms', 'start'),
     databaseUrl: fromEnv('PORTICO_DATABASE_URL'),
     adminToken: fromEnv('PORTICO_ADMIN_TOKEN'),
+    policyModules: policyModulesFrom(env),
   };
 }

@@ -1,5 +1,6 @@
 import { DeclarativeFileError } from '../../config/declarative/issues.js';
 import { relocateIssues, type LoadedDeclarativeFile } from '../../config/declarative/load.js';
+import { managementPolicyHooks, openPolicyEngine, policyModulesFrom } from '../policy-engine.js';
 import { ManagementService } from '../../management/service.js';
 import { Keyring } from '../../store/keyring.js';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
@@ -10,16 +11,18 @@ import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
  * template checks, policy compilation) without a server or the user's data.
  */
 export async function dryRunApply(loaded: LoadedDeclarativeFile): Promise<void> {
+  const policies = await openPolicyEngine(policyModulesFrom(process.env));
   const store = SqliteStore.open({ path: ':memory:' });
   try {
     // An empty env gives an ephemeral key: nothing here outlives the process.
     const keyring = await Keyring.load({ env: {} });
-    const service = new ManagementService({ store, keyring });
+    const service = new ManagementService({ store, keyring, ...managementPolicyHooks(policies) });
     await service.applyDeclared(loaded.resources);
   } catch (error) {
     if (error instanceof DeclarativeFileError) throw relocateIssues(loaded, error);
     throw error;
   } finally {
     await store.close();
+    await policies.close();
   }
 }

@@ -5,6 +5,7 @@
  */
 export { parsePolicyXml, MAX_ELEMENT_DEPTH } from './parser.js';
 export { serializePolicyXml } from './serializer.js';
+export { convertPolicyFormat } from './convert.js';
 export {
   policiesDocument,
   POLICY_SECTIONS,
