@@ -72,6 +72,7 @@ describe('portico validate', () => {
     ['backend URL that does not parse', goodWith('"http://127.0.0.1:9001"', '"not a url"'), /:2:17 backends\.orders-svc\.url: .*not an absolute URL/],
     ['policy naming an unknown policy', goodWith('    backendId: orders-svc\n', '    backendId: orders-svc\n    policy: \'<policies><inbound><base /><set-heder name="x" /></inbound></policies>\'\n'), /:\d+:\d+ apis\.orders\.policy\.value: .*set-heder/],
     ['policy with an expression that does not compile', goodWith('    backendId: orders-svc\n', '    backendId: orders-svc\n    policy: \'<policies><inbound><base /><set-header name="x" exists-action="override"><value>@(context.Request.Nope)</value></set-header></inbound></policies>\'\n'), /:\d+:\d+ apis\.orders\.policy\.value: .*Nope/],
+    ['backend the gateway would refuse to call', goodWith('"http://127.0.0.1:9001"', '"http://169.254.169.254/latest"'), /:\d+:\d+ backends\.orders-svc: .*(link-local|metadata)/],
     ['bad urlTemplate', goodWith('"/orders/{id}"', '"/orders/{id"'), /:10:\d+ apis\.orders\.operations\.get-order\.urlTemplate: /],
   ];
 

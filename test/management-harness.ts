@@ -28,7 +28,7 @@ export interface Reply {
 }
 
 /** What a test may plug into the server (limits and the policy hooks). */
-export type HarnessOptions = Pick<ManagementServerOptions, 'bodyLimit' | 'convertPolicy' | 'checkPolicy' | 'checkPolicyFragment'>;
+export type HarnessOptions = Pick<ManagementServerOptions, 'bodyLimit' | 'convertPolicy' | 'checkPolicy' | 'checkPolicyFragment' | 'checkSnapshot'>;
 
 /** A real management server on port 0 over a real in-memory SQLite store. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {

@@ -14,7 +14,7 @@ import { registerLinkRoutes } from './routes/link-handlers.js';
 import { registerResourceRoutes, type PolicyConverter } from './routes/resource-handlers.js';
 import { LINK_ROUTES, RESOURCE_ROUTES } from './routes/route-table.js';
 import type { ManagementKeyring } from './rules/types.js';
-import { ManagementService } from './service.js';
+import { ManagementService, type SnapshotChecker } from './service.js';
 
 /** Management request bodies are resource documents; 1 MiB holds the largest policy comfortably. */
 export const DEFAULT_MANAGEMENT_BODY_LIMIT = 1024 * 1024;
@@ -35,6 +35,8 @@ export interface ManagementServerOptions {
   checkPolicyFragment?: PolicyFragmentChecker;
   /** rawxml ⇄ xml rewriting for `GET …?format=` on policies and fragments; without it the saved format is returned. */
   convertPolicy?: PolicyConverter;
+  /** Compiles the snapshot a write leads to before it commits (see ManagementService). */
+  checkSnapshot?: SnapshotChecker;
 }
 
 export interface ManagementServer {
@@ -55,6 +57,7 @@ export function createManagementServer(options: ManagementServerOptions): Manage
     onCommit: () => options.publisher?.schedule(),
     checkPolicy: options.checkPolicy,
     checkPolicyFragment: options.checkPolicyFragment,
+    checkSnapshot: options.checkSnapshot,
   });
   // Typed as the base logger so plugins see a plain FastifyInstance.
   const loggerInstance: FastifyBaseLogger | undefined = options.logger;

@@ -3,11 +3,14 @@ import type { ResourceKind } from '../model/kinds.js';
 import { RESOURCE_KINDS } from '../model/kinds.js';
 import type { ResourceKey, Store, StoredResource, StoreTx } from '../store/types.js';
 import type { DeclaredResource } from '../config/declarative/types.js';
+import type { ConfigSnapshot } from '../config/snapshot.js';
 import { ownerOf } from './addresses.js';
 import { applyDeclaredResources, type ApplyDeclaredOptions, type ApplyResult } from './apply-declared.js';
 import { fragmentIncluders, type PolicyChecker, type PolicyFragmentChecker } from './policy-checks.js';
 import { deleteResource, notFound, writeResource, type WriteEnv } from './resource-writes.js';
 import { KIND_RULES } from './rules/index.js';
+import { buildCandidateSnapshot } from './snapshot-builder.js';
+import { declarativeRefusal, SnapshotRefusedError } from './snapshot-refusal.js';
 import { namedValueOf } from './rules/named-value.js';
 import type { ManagementKeyring } from './rules/types.js';
 import { generateSubscriptionKey, openKey, sealKeys, type KeySlot } from './subscription-keys.js';
@@ -21,7 +24,16 @@ export interface ManagementServiceOptions {
   checkPolicy?: PolicyChecker;
   /** Parses/compiles a policy fragment at save time; plugged in by the policies module. */
   checkPolicyFragment?: PolicyFragmentChecker;
+  /**
+   * Compiles the snapshot a write would lead to, before it commits; throws a PorticoError
+   * (with per-object details) to refuse it. The CLI plugs in the gateway's compiler, so
+   * nothing is saved that the gateway would then refuse to load (which would freeze it
+   * on its previous snapshot while later writes pile up unseen).
+   */
+  checkSnapshot?: SnapshotChecker;
 }
+
+export type SnapshotChecker = (candidate: ConfigSnapshot) => void;
 
 /** A resource as clients see it: rendered properties (no secrets) plus its ETag. */
 export interface ResourceView extends ResourceKey {
@@ -66,6 +78,7 @@ export class ManagementService {
   private readonly onCommit: () => void;
   private readonly checkPolicy: PolicyChecker | undefined;
   private readonly checkPolicyFragment: PolicyFragmentChecker | undefined;
+  private readonly checkSnapshot: SnapshotChecker | undefined;
 
   constructor(options: ManagementServiceOptions) {
     this.store = options.store;
@@ -73,6 +86,7 @@ export class ManagementService {
     this.onCommit = options.onCommit ?? (() => undefined);
     this.checkPolicy = options.checkPolicy;
     this.checkPolicyFragment = options.checkPolicyFragment;
+    this.checkSnapshot = options.checkSnapshot;
   }
 
   async find(key: ResourceKey): Promise<ResourceView | undefined> {
@@ -162,7 +176,12 @@ export class ManagementService {
    * error nothing is written. `prune` deletes stored resources the file does not declare.
    */
   async applyDeclared(resources: readonly DeclaredResource[], options: ApplyDeclaredOptions = {}): Promise<ApplyResult> {
-    return this.write((env) => applyDeclaredResources(env, resources, options));
+    try {
+      return await this.write((env) => applyDeclaredResources(env, resources, options));
+    } catch (error) {
+      if (error instanceof SnapshotRefusedError) throw declarativeRefusal(resources, error);
+      throw error;
+    }
   }
 
   /** True when the store holds no resource at all (the CLI then seeds the demo). */
@@ -188,11 +207,24 @@ export class ManagementService {
   }
 
   private async write<T extends { changed: boolean }>(fn: (env: WriteEnv) => Promise<T>): Promise<T> {
-    const result = await this.store.transaction((tx: StoreTx) =>
-      fn({ tx, keyring: this.keyring, checkPolicy: this.checkPolicy, checkPolicyFragment: this.checkPolicyFragment }),
-    );
+    const result = await this.store.transaction(async (tx: StoreTx) => {
+      const outcome = await fn({ tx, keyring: this.keyring, checkPolicy: this.checkPolicy, checkPolicyFragment: this.checkPolicyFragment });
+      if (outcome.changed) await this.verifySnapshot(tx);
+      return outcome;
+    });
     if (result.changed) this.onCommit();
     return result;
+  }
+
+  /** Throwing here rolls the transaction back: the store keeps its last loadable state. */
+  private async verifySnapshot(tx: StoreTx): Promise<void> {
+    if (!this.checkSnapshot) return;
+    const candidate = await buildCandidateSnapshot(tx, this.keyring);
+    try {
+      this.checkSnapshot(candidate);
+    } catch (error) {
+      throw new SnapshotRefusedError(error);
+    }
   }
 
   private async requireStored(key: ResourceKey): Promise<StoredResource> {

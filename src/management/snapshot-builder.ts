@@ -24,7 +24,7 @@ import type {
 } from '../model/resources/index.js';
 import { DEFAULT_SUBSCRIPTION_KEY_HEADER, DEFAULT_SUBSCRIPTION_KEY_QUERY } from '../model/resources/index.js';
 import type { ResourceKind } from '../model/kinds.js';
-import type { Store, StoredResource } from '../store/types.js';
+import type { Store, StoredResource, StoreReader } from '../store/types.js';
 import { referencedId } from './addresses.js';
 import { listAll } from './rules/references.js';
 import { namedValueOf } from './rules/named-value.js';
@@ -56,9 +56,18 @@ export async function buildSnapshot(store: Store, keyring: ManagementKeyring, no
   throw new SnapshotInconsistentError();
 }
 
+/**
+ * The snapshot a pending transaction would publish, read through that transaction, so
+ * the management layer can have it compiled before committing (see ManagementService's
+ * `checkSnapshot`). Its revision is 0: it is never published.
+ */
+export async function buildCandidateSnapshot(reader: StoreReader, keyring: ManagementKeyring): Promise<ConfigSnapshot> {
+  return assemble(0, await readAll(reader), keyring, new Date());
+}
+
 type ResourcesByKind = Record<ResourceKind, StoredResource[]>;
 
-async function readAll(store: Store): Promise<ResourcesByKind> {
+async function readAll(store: StoreReader): Promise<ResourcesByKind> {
   const kinds: ResourceKind[] = [
     'api', 'operation', 'product', 'productApi', 'productGroup', 'subscription', 'user', 'group', 'groupUser',
     'backend', 'namedValue', 'policy', 'policyFragment', 'apiVersionSet', 'tag',

@@ -10,6 +10,7 @@ import { openStore } from '../../store/open.js';
 import type { Store } from '../../store/types.js';
 import type { PolicyEngine } from '../../policies/index.js';
 import { managementPolicyHooks, openPolicyEngine } from '../policy-engine.js';
+import { gatewaySnapshotCheck } from '../snapshot-check.js';
 import { registerDemoEcho } from './demo-echo.js';
 import type { StartSettings } from './settings.js';
 
@@ -37,7 +38,15 @@ export async function openAllInOne(settings: StartSettings, adminToken: string, 
   const store = await openStore({ dataDir: settings.dataDir, databaseUrl: settings.databaseUrl });
   try {
     const publisher = new SnapshotPublisher({ store, keyring, logger });
-    const management = createManagementServer({ store, keyring, adminToken, publisher, logger, ...managementPolicyHooks(policies) });
+    const management = createManagementServer({
+      store,
+      keyring,
+      adminToken,
+      publisher,
+      logger,
+      ...managementPolicyHooks(policies),
+      checkSnapshot: gatewaySnapshotCheck(policies),
+    });
     if (settings.demo) await registerDemoEcho(management.app);
     const gateway = createGatewayServer({ logger, policies: policies.compile });
     gateway.attach(publisher);

@@ -1,6 +1,7 @@
 import { DeclarativeFileError } from '../../config/declarative/issues.js';
 import { relocateIssues, type LoadedDeclarativeFile } from '../../config/declarative/load.js';
 import { managementPolicyHooks, openPolicyEngine, policyModulesFrom } from '../policy-engine.js';
+import { gatewaySnapshotCheck } from '../snapshot-check.js';
 import { ManagementService } from '../../management/service.js';
 import { Keyring } from '../../store/keyring.js';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
@@ -16,7 +17,7 @@ export async function dryRunApply(loaded: LoadedDeclarativeFile): Promise<void> 
   try {
     // An empty env gives an ephemeral key: nothing here outlives the process.
     const keyring = await Keyring.load({ env: {} });
-    const service = new ManagementService({ store, keyring, ...managementPolicyHooks(policies) });
+    const service = new ManagementService({ store, keyring, ...managementPolicyHooks(policies), checkSnapshot: gatewaySnapshotCheck(policies) });
     await service.applyDeclared(loaded.resources);
   } catch (error) {
     if (error instanceof DeclarativeFileError) throw relocateIssues(loaded, error);
