@@ -38,7 +38,8 @@ export function runPipeline(ctx: RequestContext): void {
 /** Header hygiene, body size cap, path normalisation, forwarding headers (see DESIGN "Edge rules"). */
 export function edgePhase(ctx: RequestContext): void {
   const { req } = ctx;
-  inspectRequestHeaders(req.rawHeaders, ctx);
+  // HTTP/1.1 requires Host (node's own check is off: it answers with an empty body).
+  inspectRequestHeaders(req.rawHeaders, ctx, req.httpVersionMinor !== 0);
   if (ctx.contentLength > ctx.settings.maxRequestBodyBytes) throw PAYLOAD_TOO_LARGE;
 
   const url = req.url ?? '/';

@@ -10,12 +10,15 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 export function sendResponse(ctx: RequestContext): void {
   const { res } = ctx;
   const response = ctx.response;
-  if (response === null || res.destroyed) {
+  // headersSent: the request was already answered (onClientError, edge/client-errors.ts).
+  if (response === null || res.destroyed || res.headersSent) {
     discardResponseBody(ctx);
     return;
   }
-  if (response.statusMessage === undefined) res.writeHead(response.statusCode, response.headers);
-  else res.writeHead(response.statusCode, response.statusMessage, response.headers);
+  // A copy, not a change: a policy's headers object may be shared by every response it makes.
+  const headers = leavesBodyUnread(ctx) ? { ...response.headers, connection: 'close' } : response.headers;
+  if (response.statusMessage === undefined) res.writeHead(response.statusCode, headers);
+  else res.writeHead(response.statusCode, response.statusMessage, headers);
   const body = response.body;
   if (body === null) res.end();
   else if (typeof body === 'string' || Buffer.isBuffer(body)) res.end(body);
@@ -52,13 +55,30 @@ export function sendError(ctx: RequestContext, err: unknown): void {
   }
   if (res.destroyed) return;
   if (res.headersSent) {
-    // Too late for a status: cutting the connection is the only honest signal left.
-    res.destroy();
+    // Mid-body, too late for a status: cutting the connection is the only honest signal
+    // left. A response already ended (onClientError answered) is left to finish.
+    if (!res.writableEnded) res.destroy();
     return;
   }
-  // A malformed request may have left its body unread; do not reuse the connection.
-  const close = error.status === 400 || error.status === 413;
+  // 400/413: a malformed or oversized request's framing is not trusted for a next request,
+  // even when its body was read; any other answer closes only if the body is unread.
+  const close = error.status === 400 || error.status === 413 || leavesBodyUnread(ctx);
   writeJson(res, error.status, error.body, close, error instanceof PolicyFailure ? error.headers : undefined);
+}
+
+/**
+ * The client may still be sending a body nobody will read (a refusal, a policy's answer or
+ * a backend's early reply came first). Such a connection is not reused: keeping it would
+ * mean reading — past the body cap, without end — whatever the client keeps sending, and
+ * answering its request timeout with a second response. So the answer carries
+ * `connection: close`, and node ends the socket once the response is written (it does so
+ * for every response whose head says close), dropping the rest of the upload.
+ *
+ * A request without a body is not pending even though node marks it complete only after
+ * its handler ran: refusals of body-less requests keep the connection.
+ */
+function leavesBodyUnread(ctx: RequestContext): boolean {
+  return !ctx.req.complete && (ctx.chunked || ctx.contentLength > 0);
 }
 
 export function writeJson(

@@ -1,10 +1,11 @@
-import { STATUS_CODES, createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { ConfigSnapshot, SnapshotSource } from '../config/snapshot.js';
 import { PorticoError } from '../model/errors.js';
 import { GatewayServerResponse, RequestContext, type GatewaySettings } from './context.js';
+import { onClientError } from './edge/client-errors.js';
+import { declaresBody } from './edge/request-body.js';
 import { EDGE_DEFAULTS, edgeServerOptions, type EdgeLimits } from './edge/server-options.js';
 import { gatewayErrorBody } from './errors.js';
 import { runPipeline } from './pipeline.js';
@@ -83,6 +84,7 @@ class Gateway implements GatewayServer {
       requestTimeoutMs: options.requestTimeoutMs ?? EDGE_DEFAULTS.requestTimeoutMs,
       keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? EDGE_DEFAULTS.keepAliveTimeoutMs,
       maxRequestBodyBytes: options.maxRequestBodyBytes ?? EDGE_DEFAULTS.maxRequestBodyBytes,
+      connectionsCheckingIntervalMs: options.connectionsCheckingIntervalMs ?? EDGE_DEFAULTS.connectionsCheckingIntervalMs,
     };
     this.logger = options.logger;
     this.settings = {
@@ -195,12 +197,12 @@ class Gateway implements GatewayServer {
   private readonly handleRequest = (req: IncomingMessage, res: GatewayServerResponse): void => {
     const url = req.url ?? '';
     if (url.startsWith(STATUS_PROBE_PATH) && (url.length === STATUS_PROBE_PATH.length || url[STATUS_PROBE_PATH.length] === '?')) {
-      this.answerProbe(res);
+      this.answerProbe(req, res);
       return;
     }
     const runtime = this.current;
     if (runtime === undefined) {
-      writeJson(res, 503, NOT_READY_BODY);
+      writeJson(res, 503, NOT_READY_BODY, bodyStillComing(req));
       return;
     }
     this.inFlight++;
@@ -213,10 +215,11 @@ class Gateway implements GatewayServer {
     runPipeline(ctx);
   };
 
-  private answerProbe(res: GatewayServerResponse): void {
-    if (this.current === undefined || this.closing) writeJson(res, 503, NOT_READY_BODY);
+  private answerProbe(req: IncomingMessage, res: GatewayServerResponse): void {
+    const close = bodyStillComing(req);
+    if (this.current === undefined || this.closing) writeJson(res, 503, NOT_READY_BODY, close);
     else {
-      res.writeHead(200, { 'content-length': 0 });
+      res.writeHead(200, close ? PROBE_OK_CLOSE_HEADERS : PROBE_OK_HEADERS);
       res.end();
     }
   }
@@ -227,6 +230,16 @@ class Gateway implements GatewayServer {
 }
 
 const NOT_READY_BODY = gatewayErrorBody(503, 'The gateway has no configuration loaded yet.');
+const PROBE_OK_HEADERS = { 'content-length': 0 };
+const PROBE_OK_CLOSE_HEADERS = { 'content-length': 0, connection: 'close' };
+
+/**
+ * Answers given before the edge phase close the connection when a body is still on its
+ * way, as every other early answer does (see leavesBodyUnread in respond.ts).
+ */
+function bodyStillComing(req: IncomingMessage): boolean {
+  return !req.complete && declaresBody(req.rawHeaders);
+}
 
 /** Shared by every response (`this` is the response): no per-request closure. */
 function onResponseClose(this: GatewayServerResponse): void {
@@ -236,25 +249,4 @@ function onResponseClose(this: GatewayServerResponse): void {
   if (!this.writableEnded) ctx.upstream?.cancel();
   ctx.runtime.leave();
   ctx.settings.requestEnded();
-}
-
-/**
- * Requests node's parser refuses (malformed, smuggling attempts, oversized headers,
- * slow headers) get the gateway's JSON error instead of node's bare reply.
- */
-function onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
-  const inProgress = (socket as { _httpMessage?: { headersSent?: boolean } | null })._httpMessage;
-  if (err.code === 'ECONNRESET' || !socket.writable || inProgress?.headersSent === true) {
-    socket.destroy();
-    return;
-  }
-  const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-  const body = gatewayErrorBody(status, STATUS_CODES[status] ?? 'Bad Request');
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
-      'content-type: application/json; charset=utf-8\r\n' +
-      `content-length: ${Buffer.byteLength(body)}\r\n` +
-      'connection: close\r\n\r\n' +
-      body,
-  );
 }

@@ -9,6 +9,8 @@ const KEY = 'edge-key';
 describe('edge rules (raw bytes on the wire)', () => {
   let upstream: EchoUpstream;
   let gw: TestGateway;
+  /** A second gateway with short client timeouts. */
+  let slow: TestGateway;
   const raw = (text: string) => sendRaw(gw.port, text);
 
   beforeAll(async () => {
@@ -29,9 +31,15 @@ describe('edge rules (raw bytes on the wire)', () => {
         .build(),
       { maxRequestBodyBytes: 1024, maxHeaderSize: 4096 },
     );
+    slow = await startTestGateway(new SnapshotBuilder().build(), {
+      headersTimeoutMs: 300,
+      requestTimeoutMs: 600,
+      connectionsCheckingIntervalMs: 50,
+    });
   });
 
   afterAll(async () => {
+    await slow.close();
     await gw.close();
     await upstream.close();
   });
@@ -54,15 +62,61 @@ describe('edge rules (raw bytes on the wire)', () => {
     ['dot-segments climbing out of the API path', 'GET /open/../admin/secret HTTP/1.1\r\nHost: gw\r\n\r\n'],
     ['encoded dot-segments climbing out of the API path', 'GET /open/%2e%2e/admin/secret HTTP/1.1\r\nHost: gw\r\n\r\n'],
     ['dot-segments above the root', 'GET /../open/x HTTP/1.1\r\nHost: gw\r\n\r\n'],
+    ['`..;` segments climbing out of the API path', 'POST /open/..;/admin/secret HTTP/1.1\r\nHost: gw\r\nContent-Length: 0\r\n\r\n'],
+    ['`..;` segments above the root', 'POST /open/..;/..;/admin HTTP/1.1\r\nHost: gw\r\nContent-Length: 0\r\n\r\n'],
+    ['`..;param` segments climbing out of the API path', 'GET /open/..;jsessionid=x/admin/secret HTTP/1.1\r\nHost: gw\r\n\r\n'],
+    ['encoded `..;` segments climbing out of the API path', 'GET /open/%2e%2E;x=1/admin/secret HTTP/1.1\r\nHost: gw\r\n\r\n'],
+    ['Transfer-Encoding other than exactly chunked', 'POST /open/x HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n'],
+    ['Transfer-Encoding with chunked not last', 'POST /open/x HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked, gzip\r\n\r\n3\r\nabc\r\n0\r\n\r\n'],
+    ['Transfer-Encoding: identity', 'POST /open/x HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: identity\r\n\r\nabc'],
+    ['duplicate Transfer-Encoding', 'POST /open/x HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n'],
+    ['Transfer-Encoding before Content-Length', 'POST /open/x HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n3\r\nabc\r\n0\r\n\r\n'],
+    ['a malformed header name', 'GET /open/x HTTP/1.1\r\nHost: gw\r\nBad Header: 1\r\n\r\n'],
+    ['a malformed request line', 'GET /open/a b HTTP/1.1\r\nHost: gw\r\n\r\n'],
+    ['an invalid Content-Length', 'POST /open/x HTTP/1.1\r\nHost: gw\r\nContent-Length: 3x\r\n\r\nabc'],
     ['Connection nominating the API key header', `GET /keyed/x HTTP/1.1\r\nHost: gw\r\nX-Api-Key: ${KEY}\r\nConnection: X-Api-Key\r\n\r\n`],
     ['Connection nominating X-Forwarded-For', 'GET /open/x HTTP/1.1\r\nHost: gw\r\nConnection: x-forwarded-for\r\n\r\n'],
   ])('refuses %s with 400 and nothing reaches the upstream', async (_name, request) => {
     const before = upstream.requests.length;
     const res = await raw(request);
     expect(res.statusCode).toBe(400);
-    // node itself refuses a missing Host (requireHostHeader), with an empty body.
-    if (res.body !== '') expect(JSON.parse(res.body)).toMatchObject({ statusCode: 400 });
+    // The gateway's JSON body and a closed connection, whether node's parser or the edge refused it.
+    expect(JSON.parse(res.body)).toMatchObject({ statusCode: 400 });
+    expect(res.headers.connection).toBe('close');
     expect(upstream.requests.length).toBe(before);
+  });
+
+  it.each([
+    ['POST /open/x HTTP/1.1\r\nHost: gw\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc', 'more than one Content-Length'],
+    ['POST /open/x HTTP/1.1\r\nHost: gw\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n', 'both Content-Length and Transfer-Encoding'],
+    ['POST /open/x HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n3\r\nabc\r\n0\r\n\r\n', 'both Content-Length and Transfer-Encoding'],
+    ['POST /open/x HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n', "exactly 'chunked'"],
+    ['POST /open/x HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked, gzip\r\n\r\n3\r\nabc\r\n0\r\n\r\n', "exactly 'chunked'"],
+    ['GET /open/x HTTP/1.1\r\n\r\n', 'no Host header'],
+  ])('names the reason in the JSON body for %j', async (request, reason) => {
+    const res = await raw(request);
+    expect(res.statusCode).toBe(400);
+    expect((JSON.parse(res.body) as { message: string }).message).toContain(reason);
+  });
+
+  it('accepts an HTTP/1.0 request without Host, and Transfer-Encoding: Chunked in any case', async () => {
+    expect((await raw('GET /open/x HTTP/1.0\r\n\r\n')).statusCode).toBe(200);
+    const res = await raw('POST /open/x HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: Chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n');
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body)).toMatchObject({ bodyText: 'abc' });
+  });
+
+  it('resolves `..;` segments that stay inside the API path, as the backend would', async () => {
+    const res = await raw('GET /open/a/..;/b/.;x=1/c HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n');
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body)).toMatchObject({ url: '/b/c' });
+  });
+
+  it('answers a request timeout with the JSON 408', async () => {
+    const res = await sendRaw(slow.port, 'GET /open/x HTTP/1.1\r\nHost: gw\r\n', 5_000);
+    expect(res.statusCode).toBe(408);
+    expect(JSON.parse(res.body)).toMatchObject({ statusCode: 408 });
+    expect(res.headers.connection).toBe('close');
   });
 
   it('resolves dot-segments that stay inside the API path and forwards the normalised path', async () => {
@@ -141,5 +195,6 @@ describe('edge rules (raw bytes on the wire)', () => {
     const res = await raw(`GET /open/x HTTP/1.1\r\nHost: gw\r\nX-Big: ${'x'.repeat(8000)}\r\n\r\n`);
     expect(res.statusCode).toBe(431);
     expect(JSON.parse(res.body)).toMatchObject({ statusCode: 431 });
+    expect(res.headers.connection).toBe('close');
   });
 });

@@ -15,7 +15,12 @@ describe('resolveStartSettings', () => {
       drainMs: 10_000,
       databaseUrl: undefined,
       adminToken: undefined,
+      policyModules: [],
     });
+  });
+
+  it('reads user policy modules from PORTICO_POLICY_MODULES, comma-separated', () => {
+    expect(resolveStartSettings({ noDemo: false }, { PORTICO_POLICY_MODULES: ' ./a.js, ,pkg-policy ' }).policyModules).toEqual(['./a.js', 'pkg-policy']);
   });
 
   it('reads the environment, and lets flags win over it', () => {

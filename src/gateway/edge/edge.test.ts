@@ -4,7 +4,7 @@ import { stripResponseHopByHop } from './hop-by-hop.js';
 import { inspectRequestHeaders, type InspectedRequestHeaders } from './request-headers.js';
 import { normaliseRequestPath, pathFrom } from './request-path.js';
 
-function inspect(raw: string[]): InspectedRequestHeaders {
+function inspect(raw: string[], hostRequired = false): InspectedRequestHeaders {
   const into: InspectedRequestHeaders = {
     forwardHeaders: {},
     host: '',
@@ -13,7 +13,7 @@ function inspect(raw: string[]): InspectedRequestHeaders {
     connectionTokens: null,
     forwardedFor: null,
   };
-  inspectRequestHeaders(raw, into);
+  inspectRequestHeaders(raw, into, hostRequired);
   return into;
 }
 
@@ -45,6 +45,20 @@ describe('normaliseRequestPath', () => {
     expect(normaliseRequestPath('/api/..').lowestDepthAfterPop).toBe(0);
   });
 
+  it('treats a segment that is `.` or `..` before its first `;` as a dot-segment (Tomcat/Spring read it so)', () => {
+    const p = normaliseRequestPath('/api/x/..;/y/.;jsessionid=1/z');
+    expect(p.raw).toEqual(['api', 'y', 'z']);
+    expect(p.lowestDepthAfterPop).toBe(1);
+    expect(normaliseRequestPath('/api/x/%2e%2E;a=b/y').raw).toEqual(['api', 'y']);
+    expect(normaliseRequestPath('/api/x/.%2e;/y').raw).toEqual(['api', 'y']);
+    expect(normaliseRequestPath('/api/..;').lowestDepthAfterPop).toBe(0);
+    expect(normaliseRequestPath('/api/..;').trailingSlash).toBe(true);
+  });
+
+  it('keeps segments that only look like dot-segments', () => {
+    expect(normaliseRequestPath('/api/..a/...;/.a;b/;/a;..').raw).toEqual(['api', '..a', '...;', '.a;b', ';', 'a;..']);
+  });
+
   it('gives the remainder after the API path without a slash when nothing is left', () => {
     const p = normaliseRequestPath('/orders');
     expect(pathFrom(p, 1)).toBe('');
@@ -61,6 +75,9 @@ describe('normaliseRequestPath', () => {
     ['/a%E0%A4%A', 'malformed'],
     ['/..', 'above the root'],
     ['/a/../../b', 'above the root'],
+    ['/..;/a', 'above the root'],
+    ['/a/..;/..;/b', 'above the root'],
+    ['/a/%2e%2e;x/%2E%2E;y/b', 'above the root'],
     ['http://evil/a', 'absolute path'],
     ['*', 'absolute path'],
   ])('refuses %j with 400 (%s)', (path, reason) => {
@@ -105,10 +122,26 @@ describe('inspectRequestHeaders', () => {
     [['Connection', 'X-Forwarded-For'], 'must not nominate'],
     [['Connection', 'content-length'], 'must not nominate'],
     [['Connection', 'authorization'], 'must not nominate'],
+    [['Transfer-Encoding', 'gzip, chunked'], "exactly 'chunked'"],
+    [['Transfer-Encoding', 'chunked, chunked'], "exactly 'chunked'"],
+    [['Transfer-Encoding', 'identity'], "exactly 'chunked'"],
+    [['Transfer-Encoding', 'chunkee'], "exactly 'chunked'"],
+    [['Transfer-Encoding', 'chunked', 'transfer-encoding', 'chunked'], "exactly 'chunked'"],
   ])('refuses %j with 400', (raw, reason) => {
     const err = refusal(() => inspect(raw));
     expect(err.status).toBe(400);
     expect(err.message).toContain(reason);
+  });
+
+  it('accepts Transfer-Encoding: chunked in any letter case', () => {
+    expect(inspect(['Transfer-Encoding', 'Chunked']).chunked).toBe(true);
+    expect(inspect(['transfer-encoding', 'CHUNKED']).chunked).toBe(true);
+  });
+
+  it('refuses a request without Host only when one is required (HTTP/1.1)', () => {
+    expect(refusal(() => inspect(['Accept', '*/*'], true)).message).toContain('no Host header');
+    expect(inspect(['Accept', '*/*']).host).toBe('');
+    expect(inspect(['Host', ''], true).host).toBe('');
   });
 });
 

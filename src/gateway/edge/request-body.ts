@@ -32,3 +32,17 @@ export async function collectRequestBody(ctx: BodySource): Promise<Buffer> {
   }
   return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
 }
+
+/**
+ * Whether the request announced a body (a Content-Length other than 0, or any
+ * Transfer-Encoding), read from `rawHeaders` without building `req.headers`. For answers
+ * given before the edge phase inspected the headers (probe, not ready).
+ */
+export function declaresBody(rawHeaders: readonly string[]): boolean {
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i];
+    if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') return true;
+    if (name.length === 14 && name.toLowerCase() === 'content-length' && rawHeaders[i + 1] !== '0') return true;
+  }
+  return false;
+}

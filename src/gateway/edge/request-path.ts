@@ -31,7 +31,8 @@ export interface NormalisedPath {
 /**
  * Parses the path part of an origin-form request target. Refuses (400) what a backend
  * could read differently from the gateway: encoded '/', any '\' (some servers treat it as
- * '/'), NUL, malformed percent-encoding, and '..' above the root.
+ * '/'), NUL, malformed percent-encoding, and '..' above the root. `.`/`..` followed by
+ * `;params` count as dot-segments (see dotSegment).
  */
 export function normaliseRequestPath(rawPath: string): NormalisedPath {
   if (rawPath.charCodeAt(0) !== 47 /* / */) throw NOT_ABSOLUTE;
@@ -48,9 +49,10 @@ export function normaliseRequestPath(rawPath: string): NormalisedPath {
     const part = parts[i];
     const isLast = i === parts.length - 1;
     const value = encoded && part.includes('%') ? decodeSegment(part) : part;
+    const dots = dotSegment(value);
 
-    if (value === '.' || value === '..') {
-      if (value === '..') {
+    if (dots !== NOT_DOT_SEGMENT) {
+      if (dots === PARENT) {
         if (raw.length === 0) throw ABOVE_ROOT;
         raw.pop();
         if (encoded) decoded.pop();
@@ -67,6 +69,27 @@ export function normaliseRequestPath(rawPath: string): NormalisedPath {
     if (encoded) decoded.push(value);
   }
   return { raw, decoded, trailingSlash, lowestDepthAfterPop };
+}
+
+const NOT_DOT_SEGMENT = 0;
+const CURRENT = 1;
+const PARENT = 2;
+const DOT = 46;
+const SEMICOLON = 59;
+
+/**
+ * Whether a (decoded) segment is `.` or `..`. Servlet containers (Tomcat, Jetty) and Spring
+ * strip `;params` from a segment before resolving dot-segments, so `..;` or `..;x=1` climbs
+ * like `..` there: what is `.`/`..` before the first `;` is a dot-segment here too, or
+ * `/api/..;/admin` would route to `api` and reach the backend's `/admin`. Encoded dots
+ * and semicolons (`%2e`, `%3b`) arrive decoded. Char codes, not slicing: this runs for every segment.
+ */
+function dotSegment(value: string): typeof NOT_DOT_SEGMENT | typeof CURRENT | typeof PARENT {
+  const length = value.length;
+  if (length === 0 || value.charCodeAt(0) !== DOT) return NOT_DOT_SEGMENT;
+  if (length === 1 || value.charCodeAt(1) === SEMICOLON) return CURRENT;
+  if (value.charCodeAt(1) !== DOT) return NOT_DOT_SEGMENT;
+  return length === 2 || value.charCodeAt(2) === SEMICOLON ? PARENT : NOT_DOT_SEGMENT;
 }
 
 function decodeSegment(segment: string): string {
