@@ -48,7 +48,8 @@ export function parseDeclarativeText(text: string, context: { file: string; base
 
   const { resources, issues } = mapDocument(parsed.document, context);
   issues.push(...validateDeclaredProperties(resources, parsed.document));
-  issues.push(...checkCrossReferences(resources));
+  // Cross-reference checks know only the resource's position; point each at the exact field.
+  issues.push(...checkCrossReferences(resources).map((issue) => ({ ...issue, ...parsed.document.locateText(issue.path) })));
   if (issues.length > 0) throw new DeclarativeFileError(context.file, sortByPosition(issues));
   return { file: context.file, resources, locate: (path) => parsed.document.locateText(path) };
 }
