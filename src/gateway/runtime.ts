@@ -11,9 +11,10 @@ import type { CompiledApi, CompiledOperation, CompiledProduct } from './model.js
 import type { BackendResolver, OperationPipeline, PolicyCompiler } from './policy-hooks.js';
 import { preallocatedError } from './errors.js';
 import { Router, placeApi, type RouterEntry } from './router/router.js';
-import { SubscriptionIndex, compileScope, compileSubscription, stripRevision, type CompiledScope } from './subscriptions.js';
+import { SubscriptionIndex, compileScope, compileSubscription, type CompiledScope } from './subscriptions.js';
 import { BackendUrlError, compileBackendTarget, type BackendTarget, type BackendTargetOptions } from './upstream/backend-target.js';
 import type { UpstreamPools } from './upstream/pools.js';
+import { baseApiId } from '../model/api-revision.js';
 
 export interface RuntimeOptions {
   /** Allow backend URLs on link-local / cloud metadata addresses (default false). */
@@ -201,7 +202,7 @@ class RuntimeCompiler {
         id: source.id,
         source,
         published: source.state === 'published',
-        apiIds: new Set(source.apiIds.map(stripRevision)),
+        apiIds: new Set(source.apiIds.map(baseApiId)),
       };
       this.products.set(product.id, product);
       for (const apiId of product.apiIds) {
@@ -250,7 +251,7 @@ class RuntimeCompiler {
 
   private compileApi(source: SnapshotApi, pathDepth: number, versionSets: ReadonlyMap<string, SnapshotApiVersionSet>): CompiledApi {
     const where = `apis/${source.id}`;
-    const baseId = stripRevision(source.id);
+    const baseId = baseApiId(source.id);
     let target: BackendTarget | null = null;
     if (source.backendId) target = this.namedBackend(source.backendId, where);
     else if (source.serviceUrl) target = this.serviceUrlTarget(source.serviceUrl, where);

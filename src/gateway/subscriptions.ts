@@ -5,6 +5,7 @@ import { INVALID_SUBSCRIPTION_KEY, MISSING_SUBSCRIPTION_KEY } from './errors.js'
 import type { CompiledApi, CompiledProduct, CompiledSubscription } from './model.js';
 import { findQueryValue } from './router/query-string.js';
 import type { ForwardHeaders } from './edge/request-headers.js';
+import { baseApiId } from '../model/api-revision.js';
 
 /** Keys longer than this are refused without being digested: inputs stay bounded. */
 const MAX_KEY_LENGTH = 256;
@@ -65,7 +66,7 @@ export function compileScope(
 ): CompiledScope | string {
   const trimmed = scope.endsWith('/') ? scope.replace(/\/+$/, '') : scope;
   if (trimmed === '' || trimmed === '/apis') return { allApis: true, apiId: null, product: null };
-  if (trimmed.startsWith('/apis/')) return { allApis: false, apiId: stripRevision(trimmed.slice(6)), product: null };
+  if (trimmed.startsWith('/apis/')) return { allApis: false, apiId: baseApiId(trimmed.slice(6)), product: null };
   if (trimmed.startsWith('/products/')) {
     const productId = trimmed.slice('/products/'.length);
     const product = products.get(productId);
@@ -87,11 +88,6 @@ export function compileSubscription(source: SnapshotSubscription, scope: Compile
 }
 
 /** `orders;rev=2` → `orders`: subscriptions and products refer to an API, not a revision. */
-export function stripRevision(apiId: string): string {
-  const at = apiId.indexOf(';rev=');
-  return at === -1 ? apiId : apiId.slice(0, at);
-}
-
 export interface SubscriptionOutcome {
   subscription: CompiledSubscription | null;
   /** The product context of the call: the subscription's product, or an open product. */

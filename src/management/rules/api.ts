@@ -2,15 +2,12 @@ import type { ApiProperties } from '../../model/resources/index.js';
 import { invalidField, listAll, requireExisting, requireReference } from './references.js';
 import type { DeleteContext, KindRules, PreparedWrite, WriteContext } from './types.js';
 import { requireAbsoluteUrl } from './url-checks.js';
+import { baseApiId } from '../../model/api-revision.js';
 
 /** Path characters allowed in an API path (RFC 3986 pchar without '%', plus '/'). */
 const API_PATH = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/]*$/;
 
 /** Revisions of one API ('orders;rev=2') share its path; they are not path conflicts. */
-function baseApiId(id: string): string {
-  return id.split(';rev=')[0];
-}
-
 export const apiRules: KindRules = {
   referenceFields: ['apiVersionSetId'],
 
