@@ -7,6 +7,7 @@ import { findAndReplacePolicy } from './find-and-replace/index.js';
 import { forwardRequestPolicy } from './forward-request/index.js';
 import { includeFragmentPolicy } from './include-fragment/index.js';
 import { ipFilterPolicy } from './ip-filter/index.js';
+import { jsonToXmlPolicy } from './json-to-xml/index.js';
 import { limitConcurrencyPolicy } from './limit-concurrency/index.js';
 import { mockResponsePolicy } from './mock-response/index.js';
 import { retryPolicy } from './retry/index.js';
@@ -23,6 +24,7 @@ import { setStatusPolicy } from './set-status/index.js';
 import { setVariablePolicy } from './set-variable/index.js';
 import { tracePolicy } from './trace/index.js';
 import { waitPolicy } from './wait/index.js';
+import { xmlToJsonPolicy } from './xml-to-json/index.js';
 
 export const BUILTIN_POLICIES: readonly PolicyDefinition[] = [
   checkHeaderPolicy,
@@ -32,6 +34,7 @@ export const BUILTIN_POLICIES: readonly PolicyDefinition[] = [
   forwardRequestPolicy,
   includeFragmentPolicy,
   ipFilterPolicy,
+  jsonToXmlPolicy,
   limitConcurrencyPolicy,
   mockResponsePolicy,
   retryPolicy,
@@ -48,4 +51,5 @@ export const BUILTIN_POLICIES: readonly PolicyDefinition[] = [
   setVariablePolicy,
   tracePolicy,
   waitPolicy,
+  xmlToJsonPolicy,
 ];

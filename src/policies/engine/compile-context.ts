@@ -11,7 +11,8 @@ import type { PolicyScopeName, PolicySnapshot } from '../contract/snapshot-view.
 import { getAttribute, type FragmentRoot, type PolicyElement, type PolicyNode, type PolicySectionName, type PolicyText } from '../xml/index.js';
 import { checkAttributes, closest } from './attributes.js';
 import type { AttributeSpec, CompileContext, EngineSettings } from './definition.js';
-import type { ExpressionEnvironment } from './expression-view.js';
+import type { ExpressionContext } from '../../expressions/index.js';
+import { expressionContextOf, type ExpressionEnvironment } from './expression-view.js';
 import type { NamedValueLookup } from './named-values.js';
 import { fail, PolicyProblem, problemDetail, type Located, type PolicyProblemCode } from './problems.js';
 import type { PolicyRegistry } from './registry.js';
@@ -252,6 +253,10 @@ class ElementCompiler extends ValueReader implements CompileContext {
 
   answerPreflight(handler: (ctx: PolicyContext) => boolean): void {
     this.preflight = handler;
+  }
+
+  expressionContext(ctx: PolicyContext): ExpressionContext {
+    return expressionContextOf(ctx, this.env.expressions);
   }
 
 }

@@ -13,6 +13,7 @@
  *   };
  */
 import type { Dispatcher } from 'undici';
+import type { ExpressionContext } from '../../expressions/index.js';
 import type { BackendResolver } from '../contract/pipeline.js';
 import type { PolicyContext } from '../contract/context.js';
 import type { PolicyScopeName, PolicySnapshot } from '../contract/snapshot-view.js';
@@ -98,6 +99,8 @@ export interface CompileContext {
   answerPreflight(handler: (ctx: PolicyContext) => boolean): void;
   /** Notes that the step reads a body itself, so expressions after it see the same bytes. */
   needBody(which: 'request' | 'response'): void;
+  /** The read-only `context` expressions see, for policies that template over it (set-body liquid). */
+  expressionContext(ctx: PolicyContext): ExpressionContext;
 }
 
 /** The value of an evaluator made from a literal, known at compile time; undefined for expressions. */

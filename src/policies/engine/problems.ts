@@ -21,7 +21,8 @@ export type PolicyProblemCode =
   | 'UnknownBackend'
   | 'UnknownFragment'
   | 'InvalidFragment'
-  | 'ExpressionError';
+  | 'ExpressionError'
+  | 'InvalidTemplate';
 
 export interface Located {
   readonly line: number;

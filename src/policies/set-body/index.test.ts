@@ -31,7 +31,31 @@ describe('set-body', () => {
     expect(ctx.response?.headers['content-encoding']).toBeUndefined();
   });
 
-  it('refuses liquid templates for now, saying so', () => {
-    expect(problemsOf(engine, inboundDocument('<set-body template="liquid">{{body.a}}</set-body>'))[0]).toMatchObject({ code: 'PolicyNotYetSupported' });
+  it('renders a liquid template over the JSON body, headers and PascalCase filters', async () => {
+    const template = '<set-body template="liquid">{"name":"{{ body.name | Upcase }}","h":"{{ context.Request.Headers["x-h"] | Default: "none" }}","n":{{ body.tags | Size }}}</set-body>';
+    const ctx = await runApiPolicy(engine, inboundDocument(template), (c) => {
+      c.clientBody = Buffer.from('{"name":"ada","tags":[1,2,3]}');
+      c.forwardHeaders['content-type'] = 'application/json';
+      c.forwardHeaders['x-h'] = 'hv';
+    });
+    expect(JSON.parse(ctx.forwarded[0].body?.toString() ?? '')).toEqual({ name: 'ADA', h: 'hv', n: 3 });
+  });
+
+  it('renders the response body in outbound', async () => {
+    const ctx = await runApiPolicy(engine, outboundDocument('<set-body template="liquid">got {{ body.v }}</set-body>'), (c) => {
+      c.backendAnswer = () => ({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{"v":42}' });
+    });
+    expect(responseText(ctx)).toBe('got 42');
+  });
+
+  it('refuses liquid includes, which could read files', () => {
+    expect(problemsOf(engine, inboundDocument('<set-body template="liquid">{% include "/etc/passwd" %}</set-body>'))[0]).toMatchObject({ code: 'InvalidTemplate' });
+  });
+
+  it('refuses a liquid template that does not parse, at its position', () => {
+    const problem = problemsOf(engine, inboundDocument('<set-body template="liquid">ok\n{{ body.a | NoSuchFilter }}</set-body>'))[0];
+    expect(problem).toMatchObject({ code: 'InvalidTemplate' });
+    expect(problem.message).toContain('NoSuchFilter');
+    expect(problem).toMatchObject({ line: 2, column: 1 });
   });
 });

@@ -1,6 +1,7 @@
 /**
  * `<set-body>text or @(expression)</set-body>`: replaces the request body (inbound, backend)
  * or the response body (outbound, on-error, inside return-response). Content-Length follows.
+ * With `template="liquid"` the text is a Liquid template (see liquid.ts).
  */
 import type { PolicyDefinition } from '../engine/definition.js';
 import { constantOf } from '../engine/definition.js';
@@ -9,6 +10,7 @@ import { ALL_SECTIONS } from '../engine/sections.js';
 import { replaceResponseBody } from '../http/bodies.js';
 import { responseForWrite } from '../http/messages.js';
 import type { PolicyContext } from '../contract/context.js';
+import { liquidBody } from './liquid-body.js';
 
 export const setBodyPolicy: PolicyDefinition = {
   name: 'set-body',
@@ -20,12 +22,9 @@ export const setBodyPolicy: PolicyDefinition = {
   },
   compile(element, c) {
     const template = c.choice(element, 'template', ['liquid', 'none'], 'none');
-    if (template === 'liquid') {
-      c.fail('PolicyNotYetSupported', '<set-body template="liquid"> is not supported yet; use a text body or a C# expression', element);
-    }
     c.bool(element, 'parse-date', true);
     c.choice(element, 'xsi-nil', ['blank', 'null'], 'blank');
-    const text = c.text(element) ?? (() => '');
+    const text = template === 'liquid' ? liquidBody(element, c) : (c.text(element) ?? (() => ''));
     const fixed = constantOf(text)?.value;
     const fixedBytes = fixed === undefined ? undefined : Buffer.from(fixed);
     const bodyOf = (ctx: PolicyContext): Buffer => fixedBytes ?? Buffer.from(text(ctx));
