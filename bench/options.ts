@@ -32,7 +32,8 @@ Options:
   --rounds N          interleaved rounds (A B … A B …)                 [2]
   --timeout SEC       a request slower than this counts as failed      [10]
   --systems LIST      comma-separated ids or letters (a–f)             [all]
-                      a bare, b portico, c portico-typical, d portico-redis,
+                      a bare, b portico + portico-ten-policies,
+                      c portico-typical + portico-set-header, d portico-redis,
                       e nginx, f fast-gateway + express-gateway
   --scale             the scale scenario: 1,000 APIs, 10,000 operations,
                       100,000 subscriptions vs 1 API; compile time; RSS; reload under load

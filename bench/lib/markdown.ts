@@ -1,3 +1,4 @@
+import type { PolicyCost } from './policy-cost.js';
 import type { BenchReport, TargetCheck } from './report.js';
 import type { SystemResult } from './results.js';
 
@@ -44,6 +45,30 @@ export function targetsTable(targets: readonly TargetCheck[]): string {
   ].join('\n');
 }
 
+/** Issue 3's closing figure: the ten-policy document against the same gateway without it. */
+export function policyCostSection(cost: PolicyCost | null | undefined): string {
+  const lines = ['## Ten-policy document (issue 3)', ''];
+  if (cost === null || cost === undefined) {
+    lines.push(
+      'Not measured: it needs (a), (b) and the ten-policy system measured in the same run ' +
+        '(`--systems a,b` includes it).',
+    );
+    return lines.join('\n');
+  }
+  lines.push(
+    '| measure | value |',
+    '|---|---:|',
+    `| (ten) throughput / (b) | ${cost.throughputRatio.toFixed(2)} |`,
+    `| (ten) p99 / (b) p99 | ${cost.p99Ratio.toFixed(2)} |`,
+    `| (ten) throughput / (a) | ${cost.throughputRatioToBaseline.toFixed(2)} |`,
+    `| per-request cost, 1/rps(ten) − 1/rps(b) | ${cost.microsPerRequest.toFixed(1)} µs |`,
+    '',
+    'The per-request cost is the extra wall time per request at saturation; the gateway is one ' +
+      'busy single-threaded process, so it approximates the document\'s CPU time per request.',
+  );
+  return lines.join('\n');
+}
+
 function header(report: BenchReport, title: string): string {
   const { environment: env, plan } = report;
   return [
@@ -66,6 +91,8 @@ export function renderComparison(report: BenchReport): string {
     '## Targets (issue 5)',
     '',
     targetsTable(report.targets),
+    '',
+    policyCostSection(report.policyCost),
     '',
     'The issue\'s reference run on this machine: fast-gateway ≈ 0.67 × (a), express-gateway ≈ 0.24 × (a), nginx ≈ 2.4 × (a).',
     '',

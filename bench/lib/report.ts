@@ -1,6 +1,7 @@
 import type { BenchEnvironment } from './environment.js';
 import type { LoadPlan } from './interleave.js';
 import type { LoadResult } from './load/types.js';
+import type { PolicyCost } from './policy-cost.js';
 import type { SystemResult } from './results.js';
 
 export interface TargetCheck {
@@ -52,5 +53,7 @@ export interface BenchReport {
   baselineId: string;
   systems: SystemResult[];
   targets: TargetCheck[];
+  /** Issue 3's per-request cost of the ten-policy document; null when not measured. */
+  policyCost?: PolicyCost | null;
   scale?: ScaleFindings;
 }

@@ -2,9 +2,10 @@ import type { Harness } from '../lib/harness.js';
 import { progress } from '../lib/harness.js';
 import { runInterleaved, type LoadPlan } from '../lib/interleave.js';
 import type { BenchReport } from '../lib/report.js';
+import { policyCost } from '../lib/policy-cost.js';
 import { withRatios } from '../lib/results.js';
 import { comparisonTargets } from '../lib/targets.js';
-import { BASELINE_ID } from '../systems/catalog.js';
+import { BASELINE_ID, NO_POLICIES_ID, TEN_POLICIES_ID } from '../systems/catalog.js';
 import type { SystemUnderTest } from '../systems/types.js';
 import { Lineup } from './lineup.js';
 
@@ -26,5 +27,6 @@ export async function runComparison(harness: Harness, systems: readonly SystemUn
     baselineId: BASELINE_ID,
     systems: results,
     targets: comparisonTargets(results),
+    policyCost: policyCost(results, TEN_POLICIES_ID, NO_POLICIES_ID, BASELINE_ID),
   };
 }

@@ -42,7 +42,7 @@ export class Lineup {
       try {
         const port = await freePort();
         const service = this.harness.track(await system.start(ctx, port));
-        const problem = await verifyRoute(port, system.request);
+        const problem = await verifyRoute(port, system.request, system.expectHeader);
         if (problem !== null) {
           await service.stop();
           this.setNotRunning(system, 'failed', problem);

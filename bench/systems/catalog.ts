@@ -4,11 +4,12 @@ import { benchBin, PEERS_DIR, REPO_ROOT } from '../lib/paths.js';
 import { redisAnswers } from '../lib/redis-ping.js';
 import { startService } from '../lib/service.js';
 import { keyedApiSnapshot } from '../snapshots/keyed-api.js';
+import { TEN_POLICIES_POLICY, TEN_POLICIES_PROOF } from '../snapshots/ten-policies.js';
 import { SET_HEADER_POLICY, TYPICAL_POLICY } from '../snapshots/typical-policy.js';
 import { porticoPending, startPortico, writeSnapshot } from './portico.js';
 import type { PorticoFeatures } from './portico-features.js';
 import { BENCH_PREFIX, BENCH_REQUEST_HEADERS, BENCH_REQUEST_PATH } from './route.js';
-import type { HarnessContext, SystemUnderTest } from './types.js';
+import type { ExpectedHeader, HarnessContext, SystemUnderTest } from './types.js';
 
 const request = { path: BENCH_REQUEST_PATH, headers: { ...BENCH_REQUEST_HEADERS } };
 const routeUrl = (port: number): string => `http://127.0.0.1:${port}${BENCH_REQUEST_PATH}`;
@@ -45,6 +46,8 @@ interface PorticoVariant {
   label: string;
   /** The policy document at API scope, if any. */
   policy?: string;
+  /** A response header proving the document ran (checked once before measuring). */
+  expectHeader?: ExpectedHeader;
   features: (ctx: HarnessContext) => PorticoFeatures;
 }
 
@@ -55,6 +58,7 @@ function porticoSystem(variant: PorticoVariant): SystemUnderTest {
     letter: variant.letter,
     label: variant.label,
     request,
+    ...(variant.expectHeader === undefined ? {} : { expectHeader: variant.expectHeader }),
     pending: (ctx) => porticoPending(ctx, variant.features(ctx), snapshot(ctx)),
     unavailable: async (ctx) =>
       variant.features(ctx).redisUrl !== undefined && !(await redisAnswers(ctx.redisUrl)) ? `no Redis answering at ${ctx.redisUrl}` : null,
@@ -70,6 +74,16 @@ function porticoSystem(variant: PorticoVariant): SystemUnderTest {
 const NO_FEATURES: PorticoFeatures = { policies: false, metrics: false };
 
 const portico = porticoSystem({ id: 'portico', letter: 'b', label: 'Portico, keyed API, no policies', features: () => NO_FEATURES });
+
+/** Issue 3: (b) plus a ten-policy document; measured beside (b), the gap is the document's per-request cost. */
+const porticoTenPolicies = porticoSystem({
+  id: 'portico-ten-policies',
+  letter: 'b',
+  label: 'Portico, ten-policy document (issue 3; informative)',
+  policy: TEN_POLICIES_POLICY,
+  expectHeader: TEN_POLICIES_PROOF,
+  features: () => ({ policies: true, metrics: false }),
+});
 
 const porticoSetHeader = porticoSystem({
   id: 'portico-set-header',
@@ -145,9 +159,12 @@ const expressGateway = peer('express-gateway', 'express-gateway 1.16', 'express-
 }));
 
 /** Every system of the default comparison, in run order; (a) first: it is the baseline. */
-export const SYSTEMS: readonly SystemUnderTest[] = [bare, portico, porticoSetHeader, porticoTypical, porticoRedis, nginx, fastGateway, expressGateway];
+export const SYSTEMS: readonly SystemUnderTest[] = [bare, portico, porticoTenPolicies, porticoSetHeader, porticoTypical, porticoRedis, nginx, fastGateway, expressGateway];
 
 export const BASELINE_ID = bare.id;
+/** Issue 3's pair: the ten-policy document against the same gateway without it. */
+export const TEN_POLICIES_ID = porticoTenPolicies.id;
+export const NO_POLICIES_ID = portico.id;
 
 /** `--systems` accepts ids or the issue's letters (f = both Node peers). */
 export function selectSystems(selection: readonly string[] | undefined): SystemUnderTest[] {

@@ -18,6 +18,12 @@ export interface BenchRequest {
   headers: Record<string, string>;
 }
 
+export interface ExpectedHeader {
+  /** Lower-case, as node reports response headers. */
+  header: string;
+  value: string;
+}
+
 export interface SystemUnderTest {
   /** Stable id used on the command line and in the JSON. */
   id: string;
@@ -25,6 +31,8 @@ export interface SystemUnderTest {
   letter: string;
   label: string;
   request: BenchRequest;
+  /** A response header the route check must also see: proof the system's policy document ran. */
+  expectHeader?: ExpectedHeader;
   /** Why the system is not built yet (reported "pending: …"), or null. */
   pending(ctx: HarnessContext): Promise<string | null>;
   /** Why it cannot run on this machine (reported "skipped: …"), or null. */
