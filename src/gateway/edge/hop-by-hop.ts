@@ -1,20 +1,4 @@
-/**
- * Headers that describe one connection, not the message (RFC 9110 §7.6.1, plus the
- * legacy ones proxies still meet). A proxy must not pass them on in either direction.
- * `proxy-authorization` is credentials for *this* hop; forwarding it would leak them.
- */
-export const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'http2-settings',
-]);
+import { HOP_BY_HOP_HEADERS } from '../../model/hop-by-hop.js';
 
 /**
  * Headers the gateway itself reads or sets. A client that names one in `Connection`

@@ -8,7 +8,7 @@ import type { CompileContext, Evaluator } from '../engine/definition.js';
 import { bufferRequestForExpressions } from '../engine/pipeline-builder.js';
 import { stateOf } from '../engine/request-state.js';
 import { unsupportedPolicy } from '../engine/unsupported.js';
-import { HOP_BY_HOP } from '../http/hop-by-hop.js';
+import { HOP_BY_HOP_HEADERS } from '../../model/hop-by-hop.js';
 import { currentRequestUrl } from '../http/urls.js';
 import { compileHeaderChange, HEADER_CHANGE_ATTRIBUTES, type HeaderChange } from '../set-header/header-change.js';
 import type { PolicyElement } from '../xml/index.js';
@@ -77,7 +77,7 @@ export function compileRequestSpec(element: PolicyElement, c: CompileContext, mo
 function copyHeaders(source: Readonly<Record<string, string | string[]>>): Record<string, string | string[]> {
   const copy: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(source)) {
-    if (!HOP_BY_HOP.has(name) && name !== 'content-length' && name !== 'host') copy[name] = Array.isArray(value) ? [...value] : value;
+    if (!HOP_BY_HOP_HEADERS.has(name) && name !== 'content-length' && name !== 'host') copy[name] = Array.isArray(value) ? [...value] : value;
   }
   return copy;
 }

@@ -2,7 +2,7 @@
 import type { Dispatcher } from 'undici';
 import { PolicyFailure } from '../engine/failures.js';
 import { collectBody } from '../http/bodies.js';
-import { HOP_BY_HOP } from '../http/hop-by-hop.js';
+import { HOP_BY_HOP_HEADERS } from '../../model/hop-by-hop.js';
 import { forbiddenHost } from '../http/outbound-client.js';
 import { ResponseValue } from '../http/response-value.js';
 import type { OutgoingRequest } from './request-spec.js';
@@ -42,7 +42,7 @@ export async function send(request: OutgoingRequest, options: SendOptions): Prom
   }
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(response.headers)) {
-    if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
+    if (value !== undefined && !HOP_BY_HOP_HEADERS.has(name)) headers[name] = value;
   }
   return new ResponseValue(response.statusCode, '', headers, body);
 }
