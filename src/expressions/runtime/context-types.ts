@@ -79,14 +79,31 @@ export class ParametersCollection implements Iterable<KeyValuePair> {
   }
 }
 
-const wrappers = new WeakMap<object, object>();
+/**
+ * One CLR-facing wrapper per underlying collection, so `context.Variables` is the same
+ * object every time an expression reads it. The wrapper lives on the collection itself
+ * (a non-enumerable symbol property) rather than in a module-wide WeakMap: the keys are
+ * per-request objects, and WeakMap entries kept every request's object graph alive
+ * through minor GCs (the profile of a ten-policy document showed GC as its largest cost).
+ * Frozen collections cannot carry it and fall back to the WeakMap.
+ */
+const WRAPPER = Symbol('clrWrapper');
+const frozenWrappers = new WeakMap<object, object>();
 function cached<T extends object>(key: object | null | undefined, make: () => T): T | null {
   if (key === null || key === undefined) return null;
-  let w = wrappers.get(key) as T | undefined;
-  if (!w) {
-    w = make();
-    wrappers.set(key, w);
+  const holder = key as { [WRAPPER]?: T };
+  let w = holder[WRAPPER];
+  if (w !== undefined) return w;
+  if (!Object.isExtensible(key)) {
+    w = frozenWrappers.get(key) as T | undefined;
+    if (w === undefined) {
+      w = make();
+      frozenWrappers.set(key, w);
+    }
+    return w;
   }
+  w = make();
+  Object.defineProperty(key, WRAPPER, { value: w });
   return w;
 }
 
