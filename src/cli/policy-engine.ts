@@ -1,3 +1,4 @@
+import type { CounterStore } from '../counters/types.js';
 import type { ManagementServerOptions } from '../management/server.js';
 import { convertPolicyFormat, createPolicyEngine, type PolicyEngine } from '../policies/index.js';
 
@@ -11,9 +12,15 @@ export function policyModulesFrom(env: NodeJS.ProcessEnv): string[] {
     .filter((entry) => entry !== '');
 }
 
-/** The policy engine with the built-in policies and the user's, relative paths from the working folder. */
-export function openPolicyEngine(policyModules: readonly string[]): Promise<PolicyEngine> {
-  return createPolicyEngine({ policyModules, baseDir: process.cwd() });
+/** `PORTICO_REDIS_URL`: where rate limits and quotas count; unset counts in memory (see docs/limits.md). */
+export const REDIS_URL_ENV = 'PORTICO_REDIS_URL';
+
+/**
+ * The policy engine with the built-in policies and the user's, relative paths from the
+ * working folder. `counters` is the caller's to close; without it the engine counts in memory.
+ */
+export function openPolicyEngine(policyModules: readonly string[], counters?: CounterStore): Promise<PolicyEngine> {
+  return createPolicyEngine({ policyModules, baseDir: process.cwd(), ...(counters === undefined ? {} : { counters }) });
 }
 
 /** What the management layer calls to refuse a policy at save time and to convert formats. */

@@ -10,6 +10,10 @@ import { ipFilterPolicy } from './ip-filter/index.js';
 import { jsonToXmlPolicy } from './json-to-xml/index.js';
 import { limitConcurrencyPolicy } from './limit-concurrency/index.js';
 import { mockResponsePolicy } from './mock-response/index.js';
+import { quotaPolicy } from './quota/index.js';
+import { quotaByKeyPolicy } from './quota-by-key/index.js';
+import { rateLimitPolicy } from './rate-limit/index.js';
+import { rateLimitByKeyPolicy } from './rate-limit-by-key/index.js';
 import { retryPolicy } from './retry/index.js';
 import { returnResponsePolicy } from './return-response/index.js';
 import { rewriteUriPolicy } from './rewrite-uri/index.js';
@@ -37,6 +41,10 @@ export const BUILTIN_POLICIES: readonly PolicyDefinition[] = [
   jsonToXmlPolicy,
   limitConcurrencyPolicy,
   mockResponsePolicy,
+  quotaPolicy,
+  quotaByKeyPolicy,
+  rateLimitPolicy,
+  rateLimitByKeyPolicy,
   retryPolicy,
   returnResponsePolicy,
   rewriteUriPolicy,

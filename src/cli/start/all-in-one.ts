@@ -9,7 +9,9 @@ import { Keyring } from '../../store/keyring.js';
 import { openStore } from '../../store/open.js';
 import type { Store } from '../../store/types.js';
 import type { PolicyEngine } from '../../policies/index.js';
-import { managementPolicyHooks, openPolicyEngine } from '../policy-engine.js';
+import { openCounterStore } from '../../counters/open.js';
+import type { CounterStore } from '../../counters/types.js';
+import { REDIS_URL_ENV, managementPolicyHooks, openPolicyEngine } from '../policy-engine.js';
 import { gatewaySnapshotCheck } from '../snapshot-check.js';
 import { registerDemoEcho } from './demo-echo.js';
 import type { StartSettings } from './settings.js';
@@ -34,7 +36,15 @@ export interface AllInOne {
 
 export async function openAllInOne(settings: StartSettings, adminToken: string, logger: Logger): Promise<AllInOne> {
   const keyring = await Keyring.load({ dataDir: settings.dataDir, env: process.env });
-  const policies = await openPolicyEngine(settings.policyModules);
+  const counters = await openCounterStore({
+    redisUrl: process.env[REDIS_URL_ENV],
+    // The URL may hold a password, so only the error's message is logged.
+    onError: (error) => logger.warn({ err: { message: error.message } }, 'rate-limit counter store error'),
+  });
+  const policies = await openPolicyEngine(settings.policyModules, counters).catch(async (error: unknown) => {
+    await counters.close();
+    throw error;
+  });
   const store = await openStore({ dataDir: settings.dataDir, databaseUrl: settings.databaseUrl });
   try {
     const publisher = new SnapshotPublisher({ store, keyring, logger });
@@ -50,10 +60,11 @@ export async function openAllInOne(settings: StartSettings, adminToken: string, 
     if (settings.demo) await registerDemoEcho(management.app);
     const gateway = createGatewayServer({ logger, policies: policies.compile });
     gateway.attach(publisher);
-    return wire(settings, store, publisher, management, gateway, policies);
+    return wire(settings, store, publisher, management, gateway, policies, counters);
   } catch (error) {
     await store.close();
     await policies.close();
+    await counters.close();
     throw error;
   }
 }
@@ -65,6 +76,7 @@ function wire(
   management: ManagementServer,
   gateway: GatewayServer,
   policies: PolicyEngine,
+  counters: CounterStore,
 ): AllInOne {
   return {
     service: management.service,
@@ -81,6 +93,7 @@ function wire(
       await publisher.close();
       await store.close();
       await policies.close();
+      await counters.close();
     },
   };
 }

@@ -72,9 +72,15 @@ describe('save-time checks', () => {
   });
 
   it('refuses limits, caching and authentication policies saying they come later', () => {
-    const [problem] = problemsOf(engine, '<policies><inbound><rate-limit calls="5" renewal-period="60" /></inbound></policies>');
+    const [problem] = problemsOf(engine, '<policies><inbound><cache-lookup vary-by-developer="false" vary-by-developer-groups="false" /></inbound></policies>');
     expect(problem.code).toBe('PolicyNotYetSupported');
     expect(problem.message).toContain('limits/caching/auth issue');
+  });
+
+  it('accepts the rate limits and quotas, refusing a quota with neither calls nor bandwidth', () => {
+    expect(problemsOf(engine, '<policies><inbound><rate-limit calls="5" renewal-period="3600" /><rate-limit-by-key calls="1" renewal-period="60" counter-key="k" /></inbound></policies>')).toEqual([]);
+    const [problem] = problemsOf(engine, '<policies><inbound><quota-by-key renewal-period="60" counter-key="k" /></inbound></policies>');
+    expect(problem.code).toBe('MissingAttribute');
   });
 
   it('refuses Azure-service policies saying which service they need', () => {

@@ -37,6 +37,8 @@ export interface DocumentEnvironment {
   readonly problems: ErrorDetail[];
   /** Fragment ids being inlined, to refuse a fragment that includes itself. */
   readonly fragmentStack: string[];
+  /** Which document this is (`api:<id>`, `operation:<api>/<op>`…); the scope name when unknown. */
+  readonly document?: string;
 }
 
 /** `<base/>` in a section: where the parent scope's section goes. */
@@ -193,6 +195,10 @@ class ElementCompiler extends ValueReader implements CompileContext {
 
   get settings(): EngineSettings {
     return this.env.settings;
+  }
+
+  get instanceId(): string {
+    return `${this.env.document ?? this.scope}|${this.env.fragmentStack.join('/')}|${this.pathPrefix}`;
   }
 
   fail(code: PolicyProblemCode, message: string, at: Located): never {

@@ -13,6 +13,7 @@
  *   };
  */
 import type { Dispatcher } from 'undici';
+import type { CounterStore } from '../../counters/types.js';
 import type { ExpressionContext } from '../../expressions/index.js';
 import type { BackendResolver } from '../contract/pipeline.js';
 import type { PolicyContext } from '../contract/context.js';
@@ -61,6 +62,12 @@ export interface CompileContext {
   /** Backends to send to; undefined when checking only. */
   readonly backends: BackendResolver | undefined;
   readonly settings: EngineSettings;
+  /**
+   * Identifies this element among every policy of the snapshot (its document's scope and
+   * resource, the fragment it was inlined from, its path), stable across reloads of the same
+   * document; the limit policies build their per-instance counter keys from it.
+   */
+  readonly instanceId: string;
 
   /** Abandons this element with a problem at `at` (an element, attribute or text node). */
   fail(code: PolicyProblemCode, message: string, at: Located): never;
@@ -126,5 +133,7 @@ export interface EngineSettings {
   /** The HTTP client for requests policies send (send-request…): pooled, with the address guard. */
   readonly httpClient: Dispatcher;
   /** Receives `trace` policy output; nothing is logged without it. */
+  /** Where rate-limit and quota policies count (memory unless the engine was given Redis). */
+  readonly counters: CounterStore;
   readonly log: ((entry: { source: string; severity: string; message: string; metadata: Record<string, string> }) => void) | undefined;
 }

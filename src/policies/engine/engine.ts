@@ -3,6 +3,8 @@
  * the save-time checker management calls. Create one per process with createPolicyEngine().
  */
 import type { Dispatcher } from 'undici';
+import { MemoryCounterStore } from '../../counters/memory.js';
+import type { CounterStore } from '../../counters/types.js';
 import type { DeploymentInfo } from '../../expressions/index.js';
 import { createOutboundClient } from '../http/outbound-client.js';
 import type { ErrorDetail } from '../../model/errors.js';
@@ -27,6 +29,11 @@ export interface PolicyEngineOptions {
   readonly allowLinkLocalRequests?: boolean;
   /** Receives `trace` policy output. */
   readonly log?: EngineSettings['log'];
+  /**
+   * Where rate-limit and quota policies count (see `openCounterStore`). The caller owns and
+   * closes a store it passes; without one the engine uses an in-memory store it closes itself.
+   */
+  readonly counters?: CounterStore;
 }
 
 const DEFAULT_MAX_BUFFERED_BODY = 16 * 1024 * 1024;
@@ -41,6 +48,8 @@ export interface PolicyResourceKey {
 export class PolicyEngine {
   readonly registry: PolicyRegistry;
   private readonly httpClient: Dispatcher;
+  /** Set when the engine made its own store and so must close it. */
+  private readonly ownCounters: CounterStore | undefined;
   private readonly env: CompilationEnvironment;
   private readonly compilations = new WeakMap<PolicySnapshot, Map<BackendResolver | null, SnapshotCompilation>>();
 
@@ -48,10 +57,13 @@ export class PolicyEngine {
     this.registry = new PolicyRegistry([...builtins, ...(options.policies ?? [])]);
     const allowLinkLocalRequests = options.allowLinkLocalRequests ?? false;
     this.httpClient = createOutboundClient(allowLinkLocalRequests);
+    const counters = options.counters ?? new MemoryCounterStore();
+    this.ownCounters = options.counters === undefined ? counters : undefined;
     const settings: EngineSettings = {
       maxBufferedBodyBytes: options.maxBufferedBodyBytes ?? DEFAULT_MAX_BUFFERED_BODY,
       allowLinkLocalRequests,
       httpClient: this.httpClient,
+      counters,
       log: options.log,
     };
     const deployment: DeploymentInfo = {
@@ -105,6 +117,7 @@ export class PolicyEngine {
   /** Closes the connections policies opened (send-request); call on shutdown. */
   async close(): Promise<void> {
     await this.httpClient.close();
+    await this.ownCounters?.close();
   }
 
   private compilation(snapshot: PolicySnapshot, backends: BackendResolver | undefined): SnapshotCompilation {

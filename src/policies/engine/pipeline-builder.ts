@@ -12,6 +12,9 @@ import { stateOf } from './request-state.js';
 import { runSteps } from './runner.js';
 import type { StepEntry } from './steps.js';
 
+/** Inbound policies that act once the response is known (headers, increment-condition). */
+const RESPONSE_DECORATING_POLICIES: ReadonlySet<string> = new Set(['rate-limit', 'rate-limit-by-key', 'quota', 'quota-by-key']);
+
 export type MergedSections = Readonly<Record<PolicySectionName, readonly StepEntry[]>>;
 
 export function buildPipeline(sections: MergedSections, defaultForward: StepEntry, maxBufferedBodyBytes: number): OperationPipeline | undefined {
@@ -24,8 +27,9 @@ export function buildPipeline(sections: MergedSections, defaultForward: StepEntr
   const pipeline: OperationPipeline = {};
   if (inbound.length > 0) pipeline.inbound = sectionPhase(inbound, maxBufferedBodyBytes);
   if (!defaultBackend) pipeline.backend = backendPhase(sectionPhase(backend, maxBufferedBodyBytes));
-  // cors decorates the response in outbound, so a pipeline with cors always has one.
-  if (outbound.length > 0 || preflight !== undefined) pipeline.outbound = outboundPhase(sectionPhase(outbound, maxBufferedBodyBytes));
+  // cors and the rate limits decorate the response in outbound, so a pipeline with one always has it.
+  const decorates = preflight !== undefined || inbound.some((step) => RESPONSE_DECORATING_POLICIES.has(step.site.policy));
+  if (outbound.length > 0 || decorates) pipeline.outbound = outboundPhase(sectionPhase(outbound, maxBufferedBodyBytes));
   if (onError.length > 0) pipeline.onError = onErrorPhase(sectionPhase(onError, maxBufferedBodyBytes));
   if (preflight !== undefined) pipeline.preflight = preflight;
   return pipeline;

@@ -86,7 +86,7 @@ export class SnapshotCompilation {
     const source = this.sources.get(key)!;
     const target = targetOf(source);
     const problems: ErrorDetail[] = [];
-    const document = compileDocument(source.value, source.format, source.scope, this.environment(problems));
+    const document = compileDocument(source.value, source.format, source.scope, this.environment(problems, key));
     if (document === null || problems.length > 0) {
       this.documents.set(key, { ok: false, target });
       throw new PolicyValidationError(
@@ -98,7 +98,7 @@ export class SnapshotCompilation {
     return document;
   }
 
-  private environment(problems: ErrorDetail[]): DocumentEnvironment {
+  private environment(problems: ErrorDetail[], document: string): DocumentEnvironment {
     return {
       registry: this.env.registry,
       mode: 'compile',
@@ -110,6 +110,7 @@ export class SnapshotCompilation {
       expressions: this.env.expressions,
       problems,
       fragmentStack: [],
+      document,
     };
   }
 

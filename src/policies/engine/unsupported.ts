@@ -5,10 +5,6 @@
 
 /** Limits, caching and authentication policies arrive with their own issue (they need shared counters and caches). */
 const LATER_ISSUE = new Set([
-  'rate-limit',
-  'rate-limit-by-key',
-  'quota',
-  'quota-by-key',
   'cache-lookup',
   'cache-store',
   'cache-lookup-value',

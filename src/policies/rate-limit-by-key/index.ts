@@ -1,0 +1,64 @@
+/**
+ * `<rate-limit-by-key calls="n" renewal-period="s" counter-key="@(…)" [increment-condition="@(…)"]
+ * [increment-count="1"] [retry-after-header-name] [retry-after-variable-name]
+ * [remaining-calls-header-name] [remaining-calls-variable-name] [total-calls-header-name]
+ * [scope="global"]/>`: at most `calls` per sliding window of `renewal-period` seconds per key;
+ * refused calls get APIM's 429. See docs/limits.md for the counting rules.
+ */
+import { counterKey } from '../../counters/keys.js';
+import type { CounterStore } from '../../counters/types.js';
+import type { PolicyDefinition } from '../engine/definition.js';
+import { stateOf } from '../engine/request-state.js';
+import { MAX_RENEWAL_PERIOD_SEC, REPORT_ATTRIBUTES, refuse, reportNames } from './report.js';
+
+export const rateLimitByKeyPolicy: PolicyDefinition = {
+  name: 'rate-limit-by-key',
+  sections: ['inbound'],
+  attributes: {
+    calls: { required: true, type: 'int', min: 1, max: 1_000_000_000 },
+    'renewal-period': { required: true, type: 'int', min: 1, max: MAX_RENEWAL_PERIOD_SEC },
+    'counter-key': { required: true },
+    'increment-condition': { type: 'bool' },
+    'increment-count': { type: 'int', min: 0, max: 1_000_000_000 },
+    ...REPORT_ATTRIBUTES,
+    scope: { type: 'enum', values: ['global'], expression: false },
+  },
+  compile(element, c) {
+    const calls = c.int(element, 'calls')!;
+    const period = c.int(element, 'renewal-period')!;
+    const key = c.requiredString(element, 'counter-key');
+    const condition = element.attributes.some((a) => a.name === 'increment-condition') ? c.condition(element, 'increment-condition') : undefined;
+    const incrementCount = c.int(element, 'increment-count', 1)!;
+    const names = reportNames(element, c);
+    // Global counters are shared with every scope="global" policy using the same key (APIM's
+    // behaviour); otherwise the counter belongs to this policy instance.
+    const owner = c.choice(element, 'scope', ['global', 'instance'], 'instance') === 'global' ? ['global'] : ['instance', c.instanceId];
+    const store = c.settings.counters;
+
+    return async (ctx) => {
+      const limit = calls(ctx);
+      const windowMs = period(ctx) * 1000;
+      const increment = incrementCount(ctx);
+      const counter = counterKey(['rate-limit-by-key', ...owner, key(ctx)]);
+      // With a response-dependent condition, only check now; count once the response is known.
+      const result = await store.hit(counter, { limit, windowMs, increment: condition === undefined ? increment : 0 });
+      if (!result.allowed) refuse(ctx, result, limit, names);
+      const state = stateOf(ctx);
+      if (names.remainingVariable !== undefined) state.variables.set(names.remainingVariable, result.remaining);
+      (state.responseDecorators ??= []).push((response) => {
+        let remaining = result.remaining;
+        if (condition !== undefined && condition(ctx)) {
+          remaining = Math.max(0, remaining - increment);
+          countLater(store, counter, windowMs, increment);
+        }
+        if (names.remainingHeader !== undefined) response.headers[names.remainingHeader.toLowerCase()] = String(remaining);
+        if (names.totalHeader !== undefined) response.headers[names.totalHeader.toLowerCase()] = String(limit);
+      });
+    };
+  },
+};
+
+/** The store counts failures to write in its stats, so nothing is lost silently by ignoring the promise. */
+export function countLater(store: CounterStore, key: string, windowMs: number, increment: number): void {
+  store.addHits(key, { windowMs, increment }).catch(() => undefined);
+}
