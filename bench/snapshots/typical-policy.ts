@@ -28,21 +28,7 @@ export const TYPICAL_POLICY = `<policies>
  * The part of the typical document the policy engine runs today (no rate limit): an
  * informative system, measured beside the pending (c), never in its place.
  */
-export const SET_HEADER_POLICY = `<policies>
-  <inbound>
-    <base />
-    <set-header name="X-Correlation-Id" exists-action="skip">
-      <value>@(context.RequestId.ToString())</value>
-    </set-header>
-  </inbound>
-  <backend>
-    <base />
-  </backend>
-  <outbound>
-    <base />
-  </outbound>
-  <on-error>
-    <base />
-  </on-error>
-</policies>
-`;
+export const SET_HEADER_POLICY = TYPICAL_POLICY.replace(
+  '    <rate-limit-by-key calls="100000000" renewal-period="60" counter-key="@(context.Subscription.Id)" />\n',
+  '',
+);

@@ -349,6 +349,21 @@ defineType({
   },
 });
 
+/** Year…DayOfWeek: DateTime and DateTimeOffset both read them from their clock ticks. */
+function addCalendarFields(b: MemberBuilder): void {
+  const field = (name: string, get: (f: ReturnType<typeof fieldsOf>) => number): void =>
+    b.prop(name, 'int', (d: ClrDateTime | ClrDateTimeOffset) => get(fieldsOf(d.ticks)));
+  field('Year', (f) => f.year);
+  field('Month', (f) => f.month);
+  field('Day', (f) => f.day);
+  field('Hour', (f) => f.hour);
+  field('Minute', (f) => f.minute);
+  field('Second', (f) => f.second);
+  field('Millisecond', (f) => f.millisecond);
+  field('DayOfYear', (f) => f.dayOfYear);
+  b.prop('DayOfWeek', 'DayOfWeek', (d: ClrDateTime | ClrDateTimeOffset) => fieldsOf(d.ticks).dayOfWeek);
+}
+
 function addComparisons(b: MemberBuilder, t: string): void {
   const cmp = (a: { compareTo(o: unknown): number }, c: unknown): number => a.compareTo(c);
   b.staticMethod('op_Equality', `bool(${t} a, ${t} b)`, (a: { equals(o: unknown): boolean }, c: unknown) => a.equals(c));
@@ -451,16 +466,7 @@ defineType({
     b.staticMethod('Compare', 'int(DateTime t1, DateTime t2)', (a: ClrDateTime, c: ClrDateTime) => a.compareTo(c));
     b.staticMethod('FromBinary', 'DateTime(long dateData)', (v: bigint) => dt(BigInt.asUintN(62, v), Kind.Unspecified));
 
-    const field = (name: string, get: (f: ReturnType<typeof fieldsOf>) => number): void => b.prop(name, 'int', (d: ClrDateTime) => get(fieldsOf(d.ticks)));
-    field('Year', (f) => f.year);
-    field('Month', (f) => f.month);
-    field('Day', (f) => f.day);
-    field('Hour', (f) => f.hour);
-    field('Minute', (f) => f.minute);
-    field('Second', (f) => f.second);
-    field('Millisecond', (f) => f.millisecond);
-    field('DayOfYear', (f) => f.dayOfYear);
-    b.prop('DayOfWeek', 'DayOfWeek', (d: ClrDateTime) => fieldsOf(d.ticks).dayOfWeek);
+    addCalendarFields(b);
     b.prop('Ticks', 'long', (d: ClrDateTime) => d.ticks);
     b.prop('Kind', 'DateTimeKind', (d: ClrDateTime) => d.kind);
     b.prop('Date', 'DateTime', (d: ClrDateTime) => dt(dateOnly(d.ticks), d.kind));
@@ -561,16 +567,7 @@ defineType({
     b.prop('Ticks', 'long', (d: ClrDateTimeOffset) => d.ticks);
     b.prop('UtcTicks', 'long', (d: ClrDateTimeOffset) => d.utcTicks);
     b.prop('Date', 'DateTime', (d: ClrDateTimeOffset) => dt(dateOnly(d.ticks), Kind.Unspecified));
-    const field = (name: string, get: (f: ReturnType<typeof fieldsOf>) => number): void => b.prop(name, 'int', (d: ClrDateTimeOffset) => get(fieldsOf(d.ticks)));
-    field('Year', (f) => f.year);
-    field('Month', (f) => f.month);
-    field('Day', (f) => f.day);
-    field('Hour', (f) => f.hour);
-    field('Minute', (f) => f.minute);
-    field('Second', (f) => f.second);
-    field('Millisecond', (f) => f.millisecond);
-    field('DayOfYear', (f) => f.dayOfYear);
-    b.prop('DayOfWeek', 'DayOfWeek', (d: ClrDateTimeOffset) => fieldsOf(d.ticks).dayOfWeek);
+    addCalendarFields(b);
     b.method('ToUnixTimeSeconds', 'long()', (d: ClrDateTimeOffset) => floorDiv(d.utcTicks - UNIX_EPOCH_TICKS, TICKS_PER_SECOND));
     b.method('ToUnixTimeMilliseconds', 'long()', (d: ClrDateTimeOffset) => floorDiv(d.utcTicks - UNIX_EPOCH_TICKS, TICKS_PER_MS));
     b.method('Add', 'DateTimeOffset(TimeSpan timeSpan)', (d: ClrDateTimeOffset, t: ClrTimeSpan) => offsetTicks(d, t.ticks));
