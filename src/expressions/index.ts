@@ -20,6 +20,7 @@ export { ExpressionCompileError, ExpressionEvaluationError, type CompileErrorRea
 export type * from './context.js';
 export { bufferedBody, stringValuesMap, urlInfo } from './context-data.js';
 export { clrToString as toPolicyString } from './runtime/object.js';
+export { formatDateTimeInvariant } from './runtime/datetime.js';
 
 /** Load the C# grammar and prepare the type registry. Call once before compiling. */
 export async function initExpressions(): Promise<void> {

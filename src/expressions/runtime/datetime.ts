@@ -149,6 +149,15 @@ export function fromJsDate(d: Date): ClrDateTime {
   return new ClrDateTime(UNIX_EPOCH_TICKS + BigInt(d.getTime()) * TICKS_PER_MS, Kind.Utc);
 }
 
+/**
+ * A JS Date as `DateTime.ToString(format)` prints it under the invariant culture (UTC):
+ * for templates outside expressions (set-body's Liquid `Date` filter). Throws a FormatException
+ * (as a CLR exception) for an unknown one-letter format.
+ */
+export function formatDateTimeInvariant(date: Date, format: string): string {
+  return formatDateTime(fromJsDate(date), format);
+}
+
 function formatDateTime(d: ClrDateTime, format: string | null): string {
   const fmt = format === null || format === '' ? 'G' : format;
   let value = d;

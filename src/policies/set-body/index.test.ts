@@ -41,6 +41,16 @@ describe('set-body', () => {
     expect(JSON.parse(ctx.forwarded[0].body?.toString() ?? '')).toEqual({ name: 'ADA', h: 'hv', n: 3 });
   });
 
+  it("formats dates with .NET patterns in Date, as APIM's DotLiquid does, and strftime with %", async () => {
+    const template =
+      '<set-body template="liquid">{{ body.at | Date: "yyyy-MM-dd HH:mm" }}|{{ body.at | Date: "R" }}|{{ body.at | Date: "%Y/%m" }}|{{ body.bad | Date: "yyyy" }}</set-body>';
+    const ctx = await runApiPolicy(engine, inboundDocument(template), (c) => {
+      c.clientBody = Buffer.from('{"at":"2026-03-04T05:06:07Z","bad":"soon"}');
+      c.forwardHeaders['content-type'] = 'application/json';
+    });
+    expect(ctx.forwarded[0].body?.toString()).toBe('2026-03-04 05:06|Wed, 04 Mar 2026 05:06:07 GMT|2026/03|soon');
+  });
+
   it('renders the response body in outbound', async () => {
     const ctx = await runApiPolicy(engine, outboundDocument('<set-body template="liquid">got {{ body.v }}</set-body>'), (c) => {
       c.backendAnswer = () => ({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{"v":42}' });

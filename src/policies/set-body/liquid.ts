@@ -4,6 +4,7 @@
  * of the expression `context` (PascalCase names, as APIM), with `body` the message's JSON.
  */
 import { Liquid, LiquidError, type Template } from 'liquidjs';
+import { dotNetDateFilter } from './liquid-date.js';
 
 /** APIM's (DotLiquid's) PascalCase filter names, mapped onto liquidjs's snake_case built-ins. */
 const FILTER_NAMES: Readonly<Record<string, string>> = {
@@ -12,7 +13,6 @@ const FILTER_NAMES: Readonly<Record<string, string>> = {
   Capitalize: 'capitalize',
   Ceil: 'ceil',
   Compact: 'compact',
-  Date: 'date',
   Default: 'default',
   DividedBy: 'divided_by',
   Downcase: 'downcase',
@@ -94,6 +94,7 @@ function createEngine(): Liquid {
     const implementation = liquid.filters[builtin];
     if (implementation !== undefined) liquid.registerFilter(pascal, implementation);
   }
+  liquid.registerFilter('Date', dotNetDateFilter(liquid.filters.date));
   return liquid;
 }
 
