@@ -12,7 +12,7 @@ export interface BenchOptions {
   scale: boolean;
   load: 'auto' | 'wrk' | 'autocannon';
   upstream: 'auto' | 'nginx' | 'node';
-  /** Portico gateway processes (node cluster); > 1 is pending until the gateway supports it. */
+  /** Portico gateway processes (node cluster) for every Portico system; (b) is also measured on 2 as `portico-2w`. */
   workers: number;
   redisUrl: string;
   keepLogs: boolean;

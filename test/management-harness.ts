@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createManagementServer, type ManagementServer, type ManagementServerOptions } from '../src/management/server.js';
 import { SnapshotPublisher } from '../src/management/publisher.js';
+import { RESOURCE_KINDS } from '../src/model/kinds.js';
 import { Keyring } from '../src/store/keyring.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../src/store/types.js';
@@ -70,8 +71,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
 /** Everything the store holds, for "nothing changed" assertions. */
 export async function storeDump(store: Store): Promise<string> {
-  const kinds = ['api', 'operation', 'product', 'productApi', 'productGroup', 'subscription', 'user', 'group', 'groupUser', 'backend', 'namedValue', 'policy', 'policyFragment', 'apiVersionSet', 'tag'] as const;
   const all: unknown[] = [];
-  for (const kind of kinds) all.push(...(await store.list(kind)).items);
+  for (const kind of RESOURCE_KINDS) all.push(...(await store.list(kind)).items);
   return JSON.stringify({ revision: await store.revision(), all });
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { ConfigSnapshot } from '../../src/config/snapshot.js';
 import { createGatewayServer } from '../../src/gateway/server.js';
 import { PorticoError } from '../../src/model/errors.js';
+import { servePorticoWorkers } from '../lib/portico-workers.js';
 import { PENDING_EXIT_CODE } from '../lib/service.js';
 import { resolveFeatures } from '../systems/portico-features.js';
 import { exitOnSignal, requiredNumber, requiredString, scriptArguments } from './args.js';
@@ -26,9 +27,13 @@ function pending(reason: string): never {
   process.exit(PENDING_EXIT_CODE);
 }
 
-// Multi-core (`--workers N`, node cluster) is a later work item of the gateway; this is its hook.
 const workers = args.workers === undefined ? 1 : requiredNumber(args.workers, 'workers');
-if (workers > 1) pending(`--workers ${workers} (multi-core gateway not built yet)`);
+if (workers > 1) {
+  // The product's gateway cluster (`portico start --workers N`); it serves until a signal ends the process.
+  const features = { policies: args.policies === true, metrics: args.metrics === true, accessLogFile: args['access-log'], redisUrl: args.redis };
+  await servePorticoWorkers({ workers, port: requiredNumber(args.port, 'port'), snapshotFile: requiredString(args.snapshot, 'snapshot'), features });
+  await new Promise<never>(() => undefined);
+}
 
 const features = await resolveFeatures({
   policies: args.policies === true,

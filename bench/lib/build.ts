@@ -13,7 +13,9 @@ export function buildBenchScripts(): void {
   rmSync(BUILD_DIR, { recursive: true, force: true });
   const roots = readdirSync(join(BENCH_DIR, 'bin'))
     .filter((f) => f.endsWith('.ts'))
-    .map((f) => join('bench', 'bin', f));
+    .map((f) => join('bench', 'bin', f))
+    // Started by path (node cluster), so no import reaches it.
+    .concat(join('src', 'cli', 'start', 'workers', 'worker-entry.ts'));
   const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   const result = spawnSync(
     process.execPath,

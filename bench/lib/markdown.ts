@@ -1,6 +1,7 @@
 import type { PolicyCost } from './policy-cost.js';
 import type { BenchReport, TargetCheck } from './report.js';
 import type { SystemResult } from './results.js';
+import { workersScalingSection } from './workers-scaling.js';
 
 const MB = 1024 * 1024;
 
@@ -93,6 +94,8 @@ export function renderComparison(report: BenchReport): string {
     targetsTable(report.targets),
     '',
     policyCostSection(report.policyCost),
+    '',
+    workersScalingSection(report.workersScaling),
     '',
     'The issue\'s reference run on this machine: fast-gateway ≈ 0.67 × (a), express-gateway ≈ 0.24 × (a), nginx ≈ 2.4 × (a).',
     '',

@@ -3,6 +3,7 @@ import type { LoadPlan } from './interleave.js';
 import type { LoadResult } from './load/types.js';
 import type { PolicyCost } from './policy-cost.js';
 import type { SystemResult } from './results.js';
+import type { WorkersScaling } from './workers-scaling.js';
 
 export interface TargetCheck {
   measure: string;
@@ -55,5 +56,7 @@ export interface BenchReport {
   targets: TargetCheck[];
   /** Issue 3's per-request cost of the ten-policy document; null when not measured. */
   policyCost?: PolicyCost | null;
+  /** Portico (b) with 2 gateway workers over 1; null when not measured. */
+  workersScaling?: WorkersScaling | null;
   scale?: ScaleFindings;
 }

@@ -5,7 +5,8 @@ import type { BenchReport } from '../lib/report.js';
 import { policyCost } from '../lib/policy-cost.js';
 import { withRatios } from '../lib/results.js';
 import { comparisonTargets } from '../lib/targets.js';
-import { BASELINE_ID, NO_POLICIES_ID, TEN_POLICIES_ID } from '../systems/catalog.js';
+import { workersScaling } from '../lib/workers-scaling.js';
+import { BASELINE_ID, NO_POLICIES_ID, TEN_POLICIES_ID, TWO_WORKERS_ID } from '../systems/catalog.js';
 import type { SystemUnderTest } from '../systems/types.js';
 import { Lineup } from './lineup.js';
 
@@ -28,5 +29,6 @@ export async function runComparison(harness: Harness, systems: readonly SystemUn
     systems: results,
     targets: comparisonTargets(results),
     policyCost: policyCost(results, TEN_POLICIES_ID, NO_POLICIES_ID, BASELINE_ID),
+    workersScaling: workersScaling(results, NO_POLICIES_ID, TWO_WORKERS_ID, harness.environment.cores),
   };
 }

@@ -75,6 +75,14 @@ const NO_FEATURES: PorticoFeatures = { policies: false, metrics: false };
 
 const portico = porticoSystem({ id: 'portico', letter: 'b', label: 'Portico, keyed API, no policies', features: () => NO_FEATURES });
 
+/** Issue 5's multi-core figure: (b) on 2 gateway workers (node cluster), measured beside (b). */
+const porticoTwoWorkers: SystemUnderTest = {
+  ...portico,
+  id: 'portico-2w',
+  label: 'Portico, keyed API, no policies, 2 gateway workers',
+  start: (ctx, port) => portico.start({ ...ctx, workers: 2 }, port),
+};
+
 /** Issue 3: (b) plus a ten-policy document; measured beside (b), the gap is the document's per-request cost. */
 const porticoTenPolicies = porticoSystem({
   id: 'portico-ten-policies',
@@ -159,12 +167,13 @@ const expressGateway = peer('express-gateway', 'express-gateway 1.16', 'express-
 }));
 
 /** Every system of the default comparison, in run order; (a) first: it is the baseline. */
-export const SYSTEMS: readonly SystemUnderTest[] = [bare, portico, porticoTenPolicies, porticoSetHeader, porticoTypical, porticoRedis, nginx, fastGateway, expressGateway];
+export const SYSTEMS: readonly SystemUnderTest[] = [bare, portico, porticoTwoWorkers, porticoTenPolicies, porticoSetHeader, porticoTypical, porticoRedis, nginx, fastGateway, expressGateway];
 
 export const BASELINE_ID = bare.id;
 /** Issue 3's pair: the ten-policy document against the same gateway without it. */
 export const TEN_POLICIES_ID = porticoTenPolicies.id;
 export const NO_POLICIES_ID = portico.id;
+export const TWO_WORKERS_ID = porticoTwoWorkers.id;
 
 /** `--systems` accepts ids or the issue's letters (f = both Node peers). */
 export function selectSystems(selection: readonly string[] | undefined): SystemUnderTest[] {

@@ -1,4 +1,8 @@
 import type { ConfigSnapshot } from '../../src/config/snapshot.js';
+import { openCounterStore } from '../../src/counters/open.js';
+import type { CounterStore } from '../../src/counters/types.js';
+import { createAccessLog } from '../../src/gateway/observability/access-log.js';
+import { createGatewayMetrics } from '../../src/gateway/observability/metrics.js';
 import type { PolicyCompiler } from '../../src/gateway/policy-hooks.js';
 import { compileRuntime } from '../../src/gateway/runtime.js';
 import type { GatewayServerOptions } from '../../src/gateway/server.js';
@@ -20,13 +24,10 @@ export interface PorticoFeatures {
 /**
  * Features other work items are still building. A system asking for one is reported
  * "pending: …" rather than measured without it. When a feature lands: wire it in
- * resolveFeatures below and remove its entry here.
+ * resolveFeatures below and remove its entry here. (Metrics, access log and Redis
+ * counters are wired.)
  */
-const NOT_YET_WIRED = {
-  metrics: 'metrics (no gateway metrics module yet)',
-  accessLog: 'access log (no gateway access-log module yet)',
-  redisCounters: 'Redis counters (the policy engine takes no counter store yet)',
-} as const;
+const NOT_YET_WIRED = {} as const;
 
 export interface ResolvedFeatures {
   /** Options to lay over the gateway's defaults. */
@@ -35,12 +36,8 @@ export interface ResolvedFeatures {
   pending: string[];
 }
 
-function unwiredFeatures(features: PorticoFeatures): string[] {
-  const pending: string[] = [];
-  if (features.metrics) pending.push(NOT_YET_WIRED.metrics);
-  if (features.accessLogFile !== undefined) pending.push(NOT_YET_WIRED.accessLog);
-  if (features.redisUrl !== undefined) pending.push(NOT_YET_WIRED.redisCounters);
-  return pending;
+function unwiredFeatures(_features: PorticoFeatures): string[] {
+  return Object.values(NOT_YET_WIRED);
 }
 
 let engine: Promise<PolicyCompiler> | undefined;
@@ -74,9 +71,22 @@ export async function pendingFeatures(features: PorticoFeatures, snapshot: Confi
   return pending;
 }
 
-/** The gateway options for the features; used by the Portico launcher in the system's process. */
+/**
+ * The gateway options for the features; used by the Portico launcher in the system's process.
+ * Everything is what `portico start` builds: the same metrics (process metrics included), the
+ * same access log through its asynchronous file destination, the same Redis counter store.
+ */
 export async function resolveFeatures(features: PorticoFeatures): Promise<ResolvedFeatures> {
   const options: Partial<GatewayServerOptions> = {};
-  if (features.policies) options.policies = await policyCompiler();
+  let counters: CounterStore | undefined;
+  if (features.redisUrl !== undefined) {
+    // A prefix of its own: runs never share (or leave behind) each other's counters.
+    counters = await openCounterStore({ redisUrl: features.redisUrl, prefix: `portico-bench:${process.pid}:${Date.now()}:` });
+    if (features.policies) options.policies = (await createPolicyEngine({ counters })).compile;
+  } else if (features.policies) {
+    options.policies = await policyCompiler();
+  }
+  if (features.metrics) options.metrics = createGatewayMetrics(counters === undefined ? {} : { counters });
+  if (features.accessLogFile !== undefined) options.accessLog = createAccessLog({ destination: features.accessLogFile });
   return { options, pending: unwiredFeatures(features) };
 }

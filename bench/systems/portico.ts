@@ -24,8 +24,6 @@ export function writeSnapshot(ctx: HarnessContext, name: string, snapshot: Confi
 /** Why this Portico variant cannot be measured yet, or null. */
 export async function porticoPending(ctx: HarnessContext, features: PorticoFeatures, snapshot: ConfigSnapshot): Promise<string | null> {
   const missing = await pendingFeatures(features, snapshot);
-  // Multi-core (node cluster) is a later work item of the gateway; this is its hook.
-  if (ctx.workers > 1) missing.push(`--workers ${ctx.workers} (multi-core gateway not built yet)`);
   return missing.length === 0 ? null : missing.join(', ');
 }
 

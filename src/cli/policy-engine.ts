@@ -1,3 +1,4 @@
+import type { Caches } from '../counters/cache-types.js';
 import type { CounterStore } from '../counters/types.js';
 import type { ManagementServerOptions } from '../management/server.js';
 import { convertPolicyFormat, createPolicyEngine, type PolicyEngine } from '../policies/index.js';
@@ -13,14 +14,20 @@ export function policyModulesFrom(env: NodeJS.ProcessEnv): string[] {
 }
 
 /** `PORTICO_REDIS_URL`: where rate limits and quotas count; unset counts in memory (see docs/limits.md). */
-export const REDIS_URL_ENV = 'PORTICO_REDIS_URL';
+export { REDIS_URL_ENV } from '../counters/env.js';
 
 /**
  * The policy engine with the built-in policies and the user's, relative paths from the
- * working folder. `counters` is the caller's to close; without it the engine counts in memory.
+ * working folder. `counters` and `caches` are the caller's to close; without them the engine
+ * counts and caches in memory.
  */
-export function openPolicyEngine(policyModules: readonly string[], counters?: CounterStore): Promise<PolicyEngine> {
-  return createPolicyEngine({ policyModules, baseDir: process.cwd(), ...(counters === undefined ? {} : { counters }) });
+export function openPolicyEngine(policyModules: readonly string[], counters?: CounterStore, caches?: Caches): Promise<PolicyEngine> {
+  return createPolicyEngine({
+    policyModules,
+    baseDir: process.cwd(),
+    ...(counters === undefined ? {} : { counters }),
+    ...(caches === undefined ? {} : { caches: { internal: caches.internal, external: caches.external } }),
+  });
 }
 
 /** What the management layer calls to refuse a policy at save time and to convert formats. */

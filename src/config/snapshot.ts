@@ -2,7 +2,8 @@
  * The config snapshot: one immutable, versioned picture of everything a gateway needs.
  * The control plane builds it from the store after every write; a gateway compiles it
  * into its runtime and swaps it in whole. It carries no secrets in clear except what a
- * policy must read at run time (named values), and subscription keys only as digests.
+ * policy must read at run time (named values) and the private keys of certificates the
+ * gateway presents to backends; subscription keys only as digests.
  *
  * Field names follow APIM's resource properties; defaults are already applied, so a
  * consumer never has to know APIM's defaults.
@@ -25,6 +26,15 @@ export interface ConfigSnapshot {
   /** Policy fragments that documents include with `<include-fragment fragment-id="…"/>`. */
   policyFragments: SnapshotPolicyFragment[];
   apiVersionSets: SnapshotApiVersionSet[];
+  /** JSON type definitions of APIs (`/apis/{id}/schemas/{id}`), for mock-response. Absent from older snapshots. */
+  apiSchemas?: SnapshotApiSchema[];
+  /** Certificates backends present (client) or trust (CA); decrypted. Absent from snapshots that predate them. */
+  certificates?: SnapshotCertificate[];
+  /**
+   * The gateways' token-signing keys (issue-backend-token, the JWKS endpoint): the same on
+   * every replica because they come from the control plane. Absent from older snapshots.
+   */
+  signingKeys?: SnapshotSigningKey[];
 }
 
 export interface SnapshotApi {
@@ -56,6 +66,15 @@ export interface SnapshotOperation {
   backendId?: string;
   /** Response examples/schemas, kept for mock-response. */
   responses: unknown[];
+}
+
+/** An API schema's named JSON types: OpenAPI `components.schemas` or Swagger `definitions`. */
+export interface SnapshotApiSchema {
+  apiId: string;
+  id: string;
+  contentType: string;
+  /** The named types (JSON Schema objects); empty for non-JSON schemas. */
+  types: Record<string, unknown>;
 }
 
 export interface SnapshotProduct {
@@ -104,7 +123,43 @@ export interface SnapshotBackend {
   url: string;
   protocol: string;
   title?: string;
-  tls?: { validateCertificateChain?: boolean; validateCertificateName?: boolean };
+  tls?: {
+    validateCertificateChain?: boolean;
+    validateCertificateName?: boolean;
+    /** Certificate ids trusted as CAs for this backend, besides the public roots (Portico extension). */
+    caCertificateIds?: string[];
+  };
+  /** Client certificate ids (bare ids) presented to the backend; the first is used. */
+  credentials?: { certificateIds?: string[] };
+}
+
+/**
+ * A certificate resource, as the gateway needs it. Like secret named values, the key is
+ * decrypted when the snapshot is built: the gateway must hand it to TLS.
+ */
+export interface SnapshotCertificate {
+  id: string;
+  subject: string;
+  /** SHA-1, upper-case hex. */
+  thumbprint: string;
+  expirationDate: string;
+  /** PEM: the certificate first, then any chain. */
+  certificate: string;
+  /** PKCS#8 PEM; absent for a CA certificate uploaded without one. */
+  privateKey?: string;
+}
+
+/** A token-signing key; only the active one carries its private half. */
+export interface SnapshotSigningKey {
+  /** The key id (`kid`): the public JWK's RFC 7638 thumbprint. */
+  kid: string;
+  alg: 'ES256';
+  status: 'next' | 'active' | 'retired';
+  publicJwk: { kty: 'EC'; crv: 'P-256'; x: string; y: string };
+  /** The private scalar (JWK `d`, base64url), decrypted; on the active key only. Never logged. */
+  privateD?: string;
+  /** A retired key leaves the JWKS at this time (ISO 8601). */
+  publishUntil?: string;
 }
 
 export interface SnapshotNamedValue {

@@ -39,7 +39,7 @@ interface QuotaCell {
   expiresAt: number;
 }
 
-const NO_FAILURES: CounterStoreStats = Object.freeze({ failOpen: 0, failClosed: 0, droppedIncrements: 0 });
+const NO_FAILURES: CounterStoreStats = Object.freeze({ failOpen: 0, failClosed: 0, droppedIncrements: 0, errors: 0 });
 
 export class MemoryCounterStore implements CounterStore {
   readonly kind = 'memory';

@@ -20,13 +20,8 @@ export interface OpenCounterStoreOptions {
 }
 
 export async function openCounterStore(options: OpenCounterStoreOptions = {}): Promise<CounterStore> {
-  const url = options.redisUrl?.trim() ?? '';
-  if (url === '') return new MemoryCounterStore();
-  if (!/^rediss?:\/\//i.test(url)) {
-    // Only the scheme is echoed: the rest of a Redis URL may hold a password.
-    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1] ?? '(none)';
-    throw new ValidationError(`Unsupported PORTICO_REDIS_URL scheme "${scheme}"; use redis:// or rediss://.`);
-  }
+  const url = checkedRedisUrl(options.redisUrl);
+  if (url === undefined) return new MemoryCounterStore();
   return RedisCounterStore.open({
     url,
     prefix: options.prefix,
@@ -34,4 +29,16 @@ export async function openCounterStore(options: OpenCounterStoreOptions = {}): P
     timeoutMs: options.timeoutMs,
     onError: options.onError,
   });
+}
+
+/** The trimmed Redis URL, undefined when unset or empty; throws for a scheme other than redis(s)://. */
+export function checkedRedisUrl(redisUrl: string | undefined): string | undefined {
+  const url = redisUrl?.trim() ?? '';
+  if (url === '') return undefined;
+  if (!/^rediss?:\/\//i.test(url)) {
+    // Only the scheme is echoed: the rest of a Redis URL may hold a password.
+    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1] ?? '(none)';
+    throw new ValidationError(`Unsupported PORTICO_REDIS_URL scheme "${scheme}"; use redis:// or rediss://.`);
+  }
+  return url;
 }

@@ -223,8 +223,10 @@ if (!redisServerInstalled && !required) {
         expect(result.allowed).toBe(failMode === 'open');
       }
       if (failMode === 'closed') expect(down.retryAfterMs).toBeGreaterThan(0);
-      expect(store.stats).toEqual({ failOpen: failMode === 'open' ? 3 : 0, failClosed: failMode === 'closed' ? 3 : 0, droppedIncrements: 2 });
+      expect(store.stats).toMatchObject({ failOpen: failMode === 'open' ? 3 : 0, failClosed: failMode === 'closed' ? 3 : 0, droppedIncrements: 2 });
       expect(errors.length).toBeGreaterThan(0);
+      // Every error reported to onError is counted, for the metrics layer.
+      expect(store.stats.errors).toBe(errors.length);
       expect(store.connected).toBe(false);
 
       // A restarted Redis is empty and has no scripts loaded: the store must reconnect and reload them.

@@ -67,7 +67,7 @@ interface CounterScripts {
 
 export class RedisCounterStore implements CounterStore {
   readonly kind = 'redis';
-  private readonly counts = { failOpen: 0, failClosed: 0, droppedIncrements: 0 };
+  private readonly counts = { failOpen: 0, failClosed: 0, droppedIncrements: 0, errors: 0 };
   private readonly slots = new ConcurrencySlots();
 
   private constructor(
@@ -98,8 +98,6 @@ export class RedisCounterStore implements CounterStore {
     }) as Redis & CounterScripts;
     client.defineCommand('porticoSlidingWindow', { numberOfKeys: 2, lua: SLIDING_WINDOW_LUA });
     client.defineCommand('porticoQuota', { numberOfKeys: 1, lua: QUOTA_LUA });
-    // Always listen: an 'error' event without a listener is printed by ioredis.
-    client.on('error', (error: Error) => options.onError?.(error));
     const store = new RedisCounterStore(
       client,
       prefix,
@@ -107,6 +105,8 @@ export class RedisCounterStore implements CounterStore {
       (options.lifetimeQuotaTtlSec ?? DEFAULT_LIFETIME_QUOTA_TTL_SEC) * 1000,
       options.onError,
     );
+    // Always listen: an 'error' event without a listener is printed by ioredis.
+    client.on('error', (error: Error) => store.reportError(error));
     await waitForFirstConnection(client, options.connectWaitMs ?? 2000);
     return store;
   }
@@ -205,6 +205,7 @@ export class RedisCounterStore implements CounterStore {
   }
 
   private reportError(error: unknown): void {
+    this.counts.errors++;
     this.onError?.(error instanceof Error ? error : new Error(String(error)));
   }
 }

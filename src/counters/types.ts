@@ -104,11 +104,17 @@ export interface CounterStoreStats {
   readonly failClosed: number;
   /** `addHits` / `addQuota` increments that could not be written (the store was away). */
   readonly droppedIncrements: number;
+  /**
+   * Errors from the shared store: failed or timed-out commands and connection errors
+   * (each failed reconnect attempt counts). Always 0 for the memory store.
+   */
+  readonly errors: number;
 }
 
 export interface CounterStore {
   /** Which implementation answers: for logs and the status page. */
   readonly kind: 'memory' | 'redis';
+  /** A snapshot of the monotonic counters, cheap to read (for the /metrics collector). */
   readonly stats: CounterStoreStats;
   /** Sliding-window rate limit: check and, when allowed, increment, atomically. */
   hit(key: string, options: HitOptions): Promise<HitResult>;

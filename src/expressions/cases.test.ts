@@ -19,12 +19,14 @@ import { jsonCases } from './cases/json.js';
 import { dateTimeCases } from './cases/datetime.js';
 import { libraryCases } from './cases/library.js';
 import { compileErrorCases } from './cases/errors.js';
+import { certificateCases } from './cases/certificate.js';
 
 const START = { line: 1, column: 1 };
 
 const groups: Record<string, readonly Case[]> = {
   language: languageCases,
   context: contextCases,
+  certificate: certificateCases,
   strings: stringCases,
   linq: linqCases,
   json: jsonCases,

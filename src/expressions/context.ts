@@ -37,14 +37,20 @@ export interface UrlInfo {
   readonly QueryString: string;
 }
 
+/** The client's TLS certificate, as .NET's X509Certificate2 shows it. */
 export interface ClientCertificate {
+  /** SHA-1 of the DER, upper-case hex. */
   readonly Thumbprint: string;
+  /** .NET's form: most specific RDN first, `CN=client, O=Contoso`. */
   readonly Subject: string;
   readonly Issuer: string;
+  /** Upper-case hex of the DER integer. */
   readonly SerialNumber: string;
   readonly NotBefore: Date;
   readonly NotAfter: Date;
   readonly RawData?: Uint8Array;
+  /** `Verify()`: chains to the gateway's client CA and is within its validity period now. False when absent. */
+  readonly verify?: () => boolean;
 }
 
 export interface RequestInfo {

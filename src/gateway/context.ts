@@ -1,11 +1,14 @@
+import type { X509Certificate } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { ForwardHeaders, InspectedRequestHeaders } from './edge/request-headers.js';
 import type { NormalisedPath } from './edge/request-path.js';
 import type { CompiledApi, CompiledOperation, CompiledProduct, CompiledSubscription } from './model.js';
-import type { ForwardOptions, PolicyContext } from '../policies/contract/context.js';
+import type { BackendCertificateHandle, ClientCertificateInfo, ForwardOptions, PolicyContext } from '../policies/contract/context.js';
 import type { PolicyRequestState } from '../policies/engine/request-state.js';
+import { clientCertificateOf } from './client-certificate.js';
 import { collectRequestBody } from './edge/request-body.js';
 import type { OperationPipeline } from './policy-hooks.js';
 import type { GatewayRuntime } from './runtime.js';
@@ -46,6 +49,10 @@ export interface GatewaySettings {
   readonly logger: Logger | undefined;
   /** Called once per request when its response is closed (finished or aborted). */
   readonly requestEnded: () => void;
+  /** Metrics and access log, called once per request when its response is closed; undefined when both are off. */
+  readonly observe?: (ctx: RequestContext) => void;
+  /** The HTTPS listener's client CA certificates (empty without TLS or a client CA). */
+  readonly clientCas: readonly X509Certificate[];
 }
 
 const NO_HEADERS: ForwardHeaders = Object.freeze(Object.create(null) as ForwardHeaders);
@@ -92,8 +99,14 @@ export class RequestContext implements InspectedRequestHeaders, SubscriptionTarg
   requestBody: Buffer | null | undefined = undefined;
   /** When the request arrived (ms since the epoch), for context.Timestamp and Elapsed. */
   readonly receivedAt: number;
+  /** When the request arrived on the monotonic clock (performance.now(), ms), for durations in metrics and logs. */
+  readonly startedAt: number;
+  /** The client connection, kept: node may have set `req.socket` to null by the time the response has closed. */
+  readonly socket: Socket;
   backend: BackendTarget | null = null;
   backendTimeoutMs: number;
+  /** authentication-certificate's choice; null: the backend's own client certificate, if any. */
+  backendClientCertificate: BackendCertificateHandle | null = null;
   response: GatewayResponseMessage | null = null;
   lastError: unknown = null;
   /** The backend call in progress, if any (cancelled when the client goes away). */
@@ -108,13 +121,15 @@ export class RequestContext implements InspectedRequestHeaders, SubscriptionTarg
     this.backendTimeoutMs = settings.backendTimeoutMs;
     this.method = req.method ?? 'GET';
     this.receivedAt = Date.now();
+    this.startedAt = performance.now();
+    this.socket = req.socket;
   }
 
   // PolicyContext: read on demand (prototype getters), so requests without policies pay nothing.
 
   /** The client's address; IPv4 clients on a dual-stack socket show as `::ffff:a.b.c.d`, reported as `a.b.c.d`. */
   get clientIp(): string {
-    const remote = this.req.socket.remoteAddress;
+    const remote = this.socket.remoteAddress;
     if (remote === undefined) return 'unknown';
     return remote.startsWith('::ffff:') && remote.includes('.') ? remote.slice(7) : remote;
   }
@@ -131,6 +146,11 @@ export class RequestContext implements InspectedRequestHeaders, SubscriptionTarg
     return this.req.url ?? '/';
   }
 
+  /** Read from the TLS socket when first asked, then kept for the connection. */
+  get clientCertificate(): ClientCertificateInfo | null {
+    return clientCertificateOf(this.req.socket, this.settings.clientCas);
+  }
+
   /** Reads the client's body once (bounded by the gateway's body limit) and forwards that buffer from then on. */
   async bufferRequestBody(): Promise<Buffer> {
     if (this.requestBody === undefined) this.requestBody = await collectRequestBody(this);
@@ -139,6 +159,14 @@ export class RequestContext implements InspectedRequestHeaders, SubscriptionTarg
 
   setRequestBody(body: Buffer | null): void {
     this.requestBody = body;
+  }
+
+  /** What has flowed of a chunked body streamed upstream (counted by forward's size limit). */
+  streamedRequestBytes = 0;
+
+  get requestBodyBytes(): number {
+    if (this.requestBody !== undefined) return this.requestBody?.length ?? 0;
+    return this.chunked ? this.streamedRequestBytes : Math.max(0, this.contentLength);
   }
 
   resolveBackendUrl(url: string): BackendTarget {

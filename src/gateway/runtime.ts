@@ -12,7 +12,10 @@ import type { BackendResolver, OperationPipeline, PolicyCompiler } from './polic
 import { preallocatedError } from './errors.js';
 import { Router, placeApi, type RouterEntry } from './router/router.js';
 import { SubscriptionIndex, compileScope, compileSubscription, type CompiledScope } from './subscriptions.js';
-import { BackendUrlError, compileBackendTarget, type BackendTarget, type BackendTargetOptions } from './upstream/backend-target.js';
+import { BackendUrlError, compileBackendTarget, withTls, type BackendTarget, type BackendTargetOptions } from './upstream/backend-target.js';
+import { BackendCertificate } from './upstream/backend-tls.js';
+import { backendTls, CertificateIndex, compileCertificates } from './upstream/certificate-index.js';
+import type { BackendCertificateHandle } from '../policies/contract/context.js';
 import type { UpstreamPools } from './upstream/pools.js';
 import { baseApiId } from '../model/api-revision.js';
 
@@ -54,6 +57,8 @@ export class GatewayRuntime {
   /** Targets by base URL: the compiled ones, then those policies chose at run time. */
   private readonly targetsByUrl: Map<string, BackendTarget>;
   private readonly dynamicTargets: BackendTarget[] = [];
+  /** Targets re-keyed to present a policy's client certificate, by target then certificate. */
+  private readonly presentingTargets = new Map<BackendTarget, Map<BackendCertificate, BackendTarget>>();
 
   constructor(
     readonly snapshot: ConfigSnapshot,
@@ -126,12 +131,36 @@ export class GatewayRuntime {
     return target;
   }
 
+  /**
+   * `target` presenting `certificate` (authentication-certificate): a pool of its own, made
+   * on first use and kept for the runtime's life. Both are bounded by the snapshot (targets
+   * and certificates), so this cannot grow without limit. Plain-HTTP targets are returned as is.
+   */
+  presenting(target: BackendTarget, certificate: BackendCertificateHandle): BackendTarget {
+    if (target.tls.clientCertificate === certificate || !target.origin.startsWith('https:')) return target;
+    if (!(certificate instanceof BackendCertificate)) throw new Error('a backend certificate handle not made by the gateway');
+    let byCertificate = this.presentingTargets.get(target);
+    if (byCertificate === undefined) this.presentingTargets.set(target, (byCertificate = new Map<BackendCertificate, BackendTarget>()));
+    let presenting = byCertificate.get(certificate);
+    if (presenting === undefined) {
+      const pools = this.pools;
+      if (pools === null) throw new Error('GatewayRuntime.presenting called on an inactive runtime');
+      presenting = withTls(target, { ...target.tls, clientCertificate: certificate });
+      presenting.dispatcher = pools.acquire(presenting);
+      byCertificate.set(certificate, presenting);
+    }
+    return presenting;
+  }
+
   private releasePools(): void {
     const pools = this.pools;
     if (pools === null) return;
     this.pools = null;
     for (const target of this.targets) pools.release(target);
     for (const target of this.dynamicTargets) pools.release(target);
+    for (const byCertificate of this.presentingTargets.values()) {
+      for (const target of byCertificate.values()) pools.release(target);
+    }
   }
 }
 
@@ -159,6 +188,7 @@ class RuntimeCompiler {
   /** API base id → products holding it; built once so per-API lookups stay O(1). */
   private readonly productsByApi = new Map<string, CompiledProduct[]>();
   private readonly requirePublished: boolean;
+  private certificates = new CertificateIndex();
 
   constructor(
     private readonly snapshot: ConfigSnapshot,
@@ -172,6 +202,7 @@ class RuntimeCompiler {
     const secret = Buffer.from(snapshot.keyDigestSecret ?? '', 'base64');
     if (secret.length === 0) this.problem('snapshot', 'MissingKeyDigestSecret', 'keyDigestSecret is empty.');
 
+    this.certificates = compileCertificates(snapshot.certificates ?? [], this.problems);
     this.compileBackends();
     this.compileProducts();
     const versionSets = new Map<string, SnapshotApiVersionSet>(snapshot.apiVersionSets.map((v) => [v.id, v]));
@@ -191,7 +222,9 @@ class RuntimeCompiler {
 
   private compileBackends(): void {
     for (const backend of this.snapshot.backends) {
-      const target = this.tryTarget(backend.url, `backends/${backend.id}`, backend.tls?.validateCertificateChain !== false);
+      const where = `backends/${backend.id}`;
+      const tls = backendTls(backend, this.certificates, (code, message) => this.problem(where, code, message));
+      const target = this.tryTarget(backend.url, where, tls.rejectUnauthorized, tls);
       if (target !== null) this.backends.set(backend.id, target);
     }
   }
@@ -353,6 +386,7 @@ class RuntimeCompiler {
       this.serviceTargets.set(url, target);
       return target;
     },
+    certificate: (reference) => this.certificates.presentable(reference),
   };
 
   private namedBackend(id: string, where: string): BackendTarget | null {
@@ -373,11 +407,12 @@ class RuntimeCompiler {
     return target;
   }
 
-  private tryTarget(url: string, where: string, rejectUnauthorized: boolean): BackendTarget | null {
+  private tryTarget(url: string, where: string, rejectUnauthorized: boolean, tls?: BackendTargetOptions['tls']): BackendTarget | null {
     try {
       return compileBackendTarget(url, {
         allowLinkLocalBackends: this.options.allowLinkLocalBackends ?? false,
         rejectUnauthorized,
+        tls,
       });
     } catch (err) {
       if (!(err instanceof BackendUrlError)) throw err;

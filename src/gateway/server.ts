@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { ConfigSnapshot, SnapshotSource } from '../config/snapshot.js';
@@ -8,7 +9,11 @@ import { onClientError } from './edge/client-errors.js';
 import { declaresBody } from './edge/request-body.js';
 import { EDGE_DEFAULTS, edgeServerOptions, type EdgeLimits } from './edge/server-options.js';
 import { gatewayErrorBody } from './errors.js';
+import { answerJwks, isJwksRequest } from './jwks.js';
+import type { AccessLog } from './observability/access-log.js';
+import type { GatewayMetrics } from './observability/metrics.js';
 import { runPipeline } from './pipeline.js';
+import { parseClientCas, tlsServerOptions, type GatewayTlsOptions } from './tls.js';
 import type { PolicyCompiler } from './policy-hooks.js';
 import { writeJson } from './respond.js';
 import { GatewayRuntime, compileRuntime } from './runtime.js';
@@ -38,6 +43,14 @@ export interface GatewayServerOptions extends Partial<EdgeLimits> {
   onSnapshotApplied?: (runtime: GatewayRuntime) => void;
   /** Called when a snapshot from an attached source was rejected (the old one keeps serving). */
   onSnapshotRejected?: (error: unknown, snapshot: ConfigSnapshot) => void;
+  /** Wall clock, ms; decides when a retired signing key leaves the JWKS. Tests inject one. Default Date.now. */
+  now?: () => number;
+  /** Prometheus metrics to record into (observability/metrics.ts); none when absent. */
+  metrics?: GatewayMetrics;
+  /** One JSON line per request (observability/access-log.ts); none when absent. */
+  accessLog?: AccessLog;
+  /** Serve HTTPS instead of HTTP (PEM contents); the edge options apply alike. See tls.ts. */
+  tls?: GatewayTlsOptions;
 }
 
 export interface GatewayServer {
@@ -92,6 +105,8 @@ class Gateway implements GatewayServer {
       backendTimeoutMs: options.backendTimeoutMs ?? 300_000,
       logger: options.logger,
       requestEnded: this.requestEnded,
+      observe: requestObserver(options.metrics, options.accessLog),
+      clientCas: parseClientCas(options.tls?.clientCa),
     };
     this.pools = new UpstreamPools({
       connectTimeoutMs: options.backendConnectTimeoutMs ?? 10_000,
@@ -99,11 +114,18 @@ class Gateway implements GatewayServer {
       maxConnectionsPerOrigin: options.maxConnectionsPerBackend ?? 256,
       allowLinkLocalBackends: options.allowLinkLocalBackends ?? false,
     });
-    this.httpServer = createServer(
-      { ...edgeServerOptions(limits), ServerResponse: GatewayServerResponse },
-      this.handleRequest,
-    );
+    const httpOptions = { ...edgeServerOptions(limits), ServerResponse: GatewayServerResponse };
+    this.httpServer =
+      options.tls === undefined
+        ? createServer(httpOptions, this.handleRequest)
+        : createHttpsServer<typeof IncomingMessage, typeof GatewayServerResponse>(
+            { ...httpOptions, ...tlsServerOptions(options.tls, limits) },
+            this.handleRequest,
+          );
     this.httpServer.on('clientError', onClientError);
+    options.metrics?.watch(this);
+    // Failed handshakes (no common protocol, timeouts, scanners) end their socket; no answer is possible.
+    if (options.tls !== undefined) this.httpServer.on('tlsClientError', onTlsClientError);
   }
 
   get server(): Server {
@@ -120,17 +142,24 @@ class Gateway implements GatewayServer {
 
   apply(snapshot: ConfigSnapshot): GatewayRuntime {
     if (this.closing) throw new PorticoError('GatewayClosed', 503, 'The gateway is closing; no configuration can be applied.');
-    const next = compileRuntime(snapshot, {
-      allowLinkLocalBackends: this.options.allowLinkLocalBackends,
-      requirePublishedProduct: this.options.requirePublishedProduct,
-      policies: this.options.policies,
-    });
+    let next: GatewayRuntime;
+    try {
+      next = compileRuntime(snapshot, {
+        allowLinkLocalBackends: this.options.allowLinkLocalBackends,
+        requirePublishedProduct: this.options.requirePublishedProduct,
+        policies: this.options.policies,
+      });
+    } catch (err) {
+      this.options.metrics?.snapshotRejected();
+      throw err;
+    }
     next.activate(this.pools);
     // The swap: one assignment. Requests already running keep the runtime they started with.
     const previous = this.current;
     this.current = next;
     previous?.retire();
     this.logger?.info({ revision: snapshot.revision }, 'gateway configuration applied');
+    this.options.metrics?.snapshotApplied(snapshot.revision);
     this.options.onSnapshotApplied?.(next);
     return next;
   }
@@ -205,6 +234,10 @@ class Gateway implements GatewayServer {
       writeJson(res, 503, NOT_READY_BODY, bodyStillComing(req));
       return;
     }
+    if (isJwksRequest(url)) {
+      answerJwks(req, res, runtime.snapshot.signingKeys, (this.options.now ?? Date.now)(), bodyStillComing(req));
+      return;
+    }
     this.inFlight++;
     runtime.enter();
     const ctx = new RequestContext(req, res, runtime, this.settings);
@@ -224,6 +257,11 @@ class Gateway implements GatewayServer {
     }
   }
 
+  /** Requests being handled now (the metrics' in-flight gauge). */
+  get requestsInFlight(): number {
+    return this.inFlight;
+  }
+
   private readonly requestEnded = (): void => {
     if (--this.inFlight === 0) this.drained?.();
   };
@@ -241,6 +279,10 @@ function bodyStillComing(req: IncomingMessage): boolean {
   return !req.complete && declaresBody(req.rawHeaders);
 }
 
+function onTlsClientError(_error: Error, socket: { destroy(): void }): void {
+  socket.destroy();
+}
+
 /** Shared by every response (`this` is the response): no per-request closure. */
 function onResponseClose(this: GatewayServerResponse): void {
   const ctx = this.ctx;
@@ -248,5 +290,19 @@ function onResponseClose(this: GatewayServerResponse): void {
   // The client left before the response was complete: stop the backend call too.
   if (!this.writableEnded) ctx.upstream?.cancel();
   ctx.runtime.leave();
+  ctx.settings.observe?.(ctx);
   ctx.settings.requestEnded();
+}
+
+/** One function for what runs after each response, chosen once: nothing at all when both are off. */
+function requestObserver(metrics: GatewayMetrics | undefined, accessLog: AccessLog | undefined): ((ctx: RequestContext) => void) | undefined {
+  if (metrics !== undefined && accessLog !== undefined) {
+    return (ctx) => {
+      metrics.observe(ctx);
+      accessLog.write(ctx);
+    };
+  }
+  if (metrics !== undefined) return (ctx) => metrics.observe(ctx);
+  if (accessLog !== undefined) return (ctx) => accessLog.write(ctx);
+  return undefined;
 }

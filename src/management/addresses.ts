@@ -12,6 +12,7 @@ import type { ResourceKey } from '../store/types.js';
 export const COLLECTION_OF: { readonly [K in ResourceKind]: string } = {
   api: 'apis',
   operation: 'operations',
+  apiSchema: 'schemas',
   product: 'products',
   productApi: 'apis',
   productGroup: 'groups',
@@ -25,6 +26,8 @@ export const COLLECTION_OF: { readonly [K in ResourceKind]: string } = {
   policyFragment: 'policyFragments',
   apiVersionSet: 'apiVersionSets',
   tag: 'tags',
+  certificate: 'certificates',
+  signingKey: 'signingKeys',
 };
 
 /** The only id a policy resource may have at any scope, as in APIM. */
@@ -98,6 +101,7 @@ export const RESOURCE_ID_PATTERN = /^(?!\.{1,2}$)[A-Za-z0-9_.~;=-]{1,256}$/;
 const PARENT_KINDS: { readonly [K in ResourceKind]: readonly (ResourceKind | '')[] } = {
   api: [''],
   operation: ['api'],
+  apiSchema: ['api'],
   product: [''],
   productApi: ['product'],
   productGroup: ['product'],
@@ -111,6 +115,8 @@ const PARENT_KINDS: { readonly [K in ResourceKind]: readonly (ResourceKind | '')
   policyFragment: [''],
   apiVersionSet: [''],
   tag: [''],
+  certificate: [''],
+  signingKey: [''],
 };
 
 /** True when `parent` is a place a resource of `kind` can live. */

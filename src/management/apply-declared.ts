@@ -26,6 +26,7 @@ export interface ApplyResult {
 
 /** Referenced kinds first, so every reference check sees what it names. */
 const APPLY_ORDER: readonly ResourceKind[] = [
+  'certificate',
   'backend',
   'apiVersionSet',
   'namedValue',
@@ -34,6 +35,7 @@ const APPLY_ORDER: readonly ResourceKind[] = [
   'group',
   'groupUser',
   'api',
+  'apiSchema',
   'operation',
   'product',
   'productApi',

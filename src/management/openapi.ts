@@ -12,6 +12,7 @@ type Json = Record<string, unknown>;
 const SCHEMA_NAMES: { readonly [K in ResourceKind]: string } = {
   api: 'Api',
   operation: 'Operation',
+  apiSchema: 'ApiSchema',
   product: 'Product',
   productApi: 'ProductApiLink',
   productGroup: 'ProductGroupLink',
@@ -25,6 +26,8 @@ const SCHEMA_NAMES: { readonly [K in ResourceKind]: string } = {
   policyFragment: 'PolicyFragment',
   apiVersionSet: 'ApiVersionSet',
   tag: 'Tag',
+  certificate: 'Certificate',
+  signingKey: 'SigningKey',
 };
 
 const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });

@@ -11,8 +11,10 @@ import { registerBearerAuth } from './routes/auth.js';
 import { registerErrorHandlers } from './routes/error-handler.js';
 import { registerJsonBodyParser } from './routes/json-body.js';
 import { registerLinkRoutes } from './routes/link-handlers.js';
+import { registerMetricsRoute, type MetricsEndpoint } from './routes/metrics.js';
 import { registerResourceRoutes, type PolicyConverter } from './routes/resource-handlers.js';
 import { LINK_ROUTES, RESOURCE_ROUTES } from './routes/route-table.js';
+import { registerSigningKeyRoutes } from './routes/signing-key-handlers.js';
 import type { ManagementKeyring } from './rules/types.js';
 import { ManagementService, type SnapshotChecker } from './service.js';
 
@@ -37,6 +39,8 @@ export interface ManagementServerOptions {
   convertPolicy?: PolicyConverter;
   /** Compiles the snapshot a write leads to before it commits (see ManagementService). */
   checkSnapshot?: SnapshotChecker;
+  /** Serves `GET /metrics` (Prometheus); see routes/metrics.ts for its token. */
+  metrics?: MetricsEndpoint;
 }
 
 export interface ManagementServer {
@@ -81,15 +85,19 @@ export function createManagementServer(options: ManagementServerOptions): Manage
   app.get('/healthz', { config: { public: true } }, async () => ({ status: 'ok' }));
   const openApi = buildOpenApiDocument();
   app.get('/openapi.json', { config: { public: true } }, async () => openApi);
+  if (options.metrics !== undefined) registerMetricsRoute(app, options.metrics, options.adminToken);
 
   for (const route of RESOURCE_ROUTES) registerResourceRoutes(app, service, route, options.convertPolicy);
   for (const route of LINK_ROUTES) registerLinkRoutes(app, service, route);
   registerActionRoutes(app, service);
+  registerSigningKeyRoutes(app, service);
 
   return {
     app,
     service,
     async listen(port: number, host = '127.0.0.1') {
+      // Before the first request: every gateway snapshot from now on carries signing keys.
+      await service.ensureSigningKeys();
       await app.listen({ port, host });
       return app.server.address() as AddressInfo;
     },

@@ -13,6 +13,7 @@ import { buildCandidateSnapshot } from './snapshot-builder.js';
 import { declarativeRefusal, SnapshotRefusedError } from './snapshot-refusal.js';
 import { namedValueOf } from './rules/named-value.js';
 import type { ManagementKeyring } from './rules/types.js';
+import { ensureSigningKeys, rotateSigningKeys } from './signing-keys.js';
 import { generateSubscriptionKey, openKey, sealKeys, type KeySlot } from './subscription-keys.js';
 
 export interface ManagementServiceOptions {
@@ -187,9 +188,22 @@ export class ManagementService {
   /** True when the store holds no resource at all (the CLI then seeds the demo). */
   async isEmpty(): Promise<boolean> {
     for (const kind of RESOURCE_KINDS) {
+      // Signing keys are Portico's own, created at startup: they do not make a store "used".
+      if (kind === 'signingKey') continue;
       if ((await this.store.list(kind, { top: 1 })).total > 0) return false;
     }
     return true;
+  }
+
+  /** Creates the gateways' first token-signing keys when there are none (idempotent; see signing-keys.ts). */
+  async ensureSigningKeys(): Promise<void> {
+    await this.write(async ({ tx }) => ({ changed: await ensureSigningKeys(tx, this.keyring, new Date()) }));
+  }
+
+  /** Rotates the gateways' token-signing keys (POST /signingKeys/rotate); returns every published key. */
+  async rotateSigningKeys(): Promise<ResourceView[]> {
+    const outcome = await this.write(async ({ tx }) => ({ keys: await rotateSigningKeys(tx, this.keyring, new Date()), changed: true }));
+    return outcome.keys.map((stored) => this.view(stored));
   }
 
   /** The rendered view of a stored resource (used by routes that show linked resources). */

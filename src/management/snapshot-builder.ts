@@ -2,7 +2,9 @@ import type {
   ConfigSnapshot,
   PolicyScope,
   SnapshotApi,
+  SnapshotApiSchema,
   SnapshotBackend,
+  SnapshotCertificate,
   SnapshotOperation,
   SnapshotPolicy,
   SnapshotPolicyFragment,
@@ -11,6 +13,7 @@ import type {
 } from '../config/snapshot.js';
 import type {
   ApiProperties,
+  ApiSchemaProperties,
   ApiVersionSetProperties,
   BackendProperties,
   GroupProperties,
@@ -27,8 +30,10 @@ import type { ResourceKind } from '../model/kinds.js';
 import type { Store, StoredResource, StoreReader } from '../store/types.js';
 import { referencedId } from './addresses.js';
 import { listAll } from './rules/references.js';
+import { certificateIdOf, certificatePemsOf } from './rules/certificate.js';
 import { namedValueOf } from './rules/named-value.js';
 import type { ManagementKeyring } from './rules/types.js';
+import { snapshotSigningKeys } from './signing-keys.js';
 import { digestField } from './subscription-keys.js';
 
 /** Reads racing writes are retried; after this many the caller tries again on the next write. */
@@ -69,8 +74,9 @@ type ResourcesByKind = Record<ResourceKind, StoredResource[]>;
 
 async function readAll(store: StoreReader): Promise<ResourcesByKind> {
   const kinds: ResourceKind[] = [
-    'api', 'operation', 'product', 'productApi', 'productGroup', 'subscription', 'user', 'group', 'groupUser',
-    'backend', 'namedValue', 'policy', 'policyFragment', 'apiVersionSet', 'tag',
+    'api', 'operation', 'apiSchema', 'product', 'productApi', 'productGroup', 'subscription', 'user', 'group', 'groupUser',
+    'backend', 'namedValue', 'policy', 'policyFragment', 'apiVersionSet', 'tag', 'certificate',
+    'signingKey',
   ];
   const lists = await Promise.all(kinds.map((kind) => listAll(store, kind)));
   return Object.fromEntries(kinds.map((kind, i) => [kind, lists[i]])) as ResourcesByKind;
@@ -83,6 +89,7 @@ function assemble(revision: number, r: ResourcesByKind, keyring: ManagementKeyri
     keyDigestSecret: keyring.digestSecret.toString('base64'),
     apis: r.api.map(toApi),
     operations: r.operation.map(toOperation),
+    apiSchemas: r.apiSchema.map(toApiSchema),
     products: r.product.map((p) => toProduct(p, r)),
     subscriptions: r.subscription.map(toSubscription),
     users: r.user.map((u) => {
@@ -100,7 +107,7 @@ function assemble(revision: number, r: ResourcesByKind, keyring: ManagementKeyri
       const p = g.properties as GroupProperties;
       return { id: g.id, displayName: p.displayName ?? g.id, type: p.type ?? 'custom' };
     }),
-    backends: r.backend.map(toBackend),
+    backends: r.backend.map((b) => toBackend(b, r.certificate)),
     namedValues: r.namedValue.map((n) => {
       const p = n.properties as NamedValueProperties;
       return { id: n.id, displayName: p.displayName ?? n.id, value: namedValueOf(keyring, n), secret: p.secret ?? false };
@@ -117,6 +124,8 @@ function assemble(revision: number, r: ResourcesByKind, keyring: ManagementKeyri
         versionQueryName: p.versionQueryName,
       };
     }),
+    certificates: r.certificate.map((c) => toCertificate(c, keyring)),
+    signingKeys: snapshotSigningKeys(r.signingKey, keyring, createdAt),
   };
 }
 
@@ -140,6 +149,13 @@ function toApi(stored: StoredResource): SnapshotApi {
     apiVersionSetId: p.apiVersionSetId === undefined ? undefined : referencedId(p.apiVersionSetId, 'apiVersionSets'),
     apiType: p.type ?? p.apiType ?? 'http',
   };
+}
+
+function toApiSchema(stored: StoredResource): SnapshotApiSchema {
+  const p = stored.properties as ApiSchemaProperties;
+  const components = p.document.components as { schemas?: Record<string, unknown> } | undefined;
+  const types = p.document.definitions ?? components?.schemas ?? {};
+  return { apiId: childOwnerId(stored.parent), id: stored.id, contentType: p.contentType, types };
 }
 
 function toOperation(stored: StoredResource): SnapshotOperation {
@@ -191,8 +207,17 @@ function toSubscription(stored: StoredResource): SnapshotSubscription {
   };
 }
 
-function toBackend(stored: StoredResource): SnapshotBackend {
+function toBackend(stored: StoredResource, certificates: readonly StoredResource[]): SnapshotBackend {
   const p = stored.properties as BackendProperties;
+  const ids = (references: readonly string[] | undefined) =>
+    (references ?? []).map(certificateIdOf).filter((id): id is string => id !== undefined);
+  // APIM: the deprecated thumbprint list is used only when certificateIds is absent.
+  const clientIds = p.credentials?.certificateIds
+    ? ids(p.credentials.certificateIds)
+    : (p.credentials?.certificate ?? []).flatMap((thumbprint) => {
+        const found = certificates.find((c) => String(c.properties.thumbprint).toUpperCase() === thumbprint.toUpperCase());
+        return found === undefined ? [] : [found.id];
+      });
   return {
     id: stored.id,
     url: p.url ?? '',
@@ -201,7 +226,21 @@ function toBackend(stored: StoredResource): SnapshotBackend {
     tls: {
       validateCertificateChain: p.tls?.validateCertificateChain ?? true,
       validateCertificateName: p.tls?.validateCertificateName ?? true,
+      ...(p.tls?.caCertificateIds ? { caCertificateIds: ids(p.tls.caCertificateIds) } : {}),
     },
+    ...(clientIds.length > 0 ? { credentials: { certificateIds: clientIds } } : {}),
+  };
+}
+
+function toCertificate(stored: StoredResource, keyring: ManagementKeyring): SnapshotCertificate {
+  const pems = certificatePemsOf(keyring, stored);
+  return {
+    id: stored.id,
+    subject: String(stored.properties.subject),
+    thumbprint: String(stored.properties.thumbprint),
+    expirationDate: String(stored.properties.expirationDate),
+    certificate: pems.certificate,
+    ...(pems.privateKey === undefined ? {} : { privateKey: pems.privateKey }),
   };
 }
 

@@ -7,6 +7,7 @@
 export const RESOURCE_KINDS = [
   'api',
   'operation',
+  'apiSchema',
   'product',
   'productApi',
   'productGroup',
@@ -20,6 +21,9 @@ export const RESOURCE_KINDS = [
   'policyFragment',
   'apiVersionSet',
   'tag',
+  'certificate',
+  /** A gateway token-signing key (Portico extension; written only by the control plane). */
+  'signingKey',
 ] as const;
 
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];

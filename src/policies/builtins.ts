@@ -1,5 +1,12 @@
 /** Every policy Portico runs out of the box, one module per element. */
 import type { PolicyDefinition } from './engine/definition.js';
+import { authenticationBasicPolicy } from './authentication-basic/index.js';
+import { authenticationCertificatePolicy } from './authentication-certificate/index.js';
+import { cacheLookupPolicy } from './cache-lookup/index.js';
+import { cacheLookupValuePolicy } from './cache-lookup-value/index.js';
+import { cacheRemoveValuePolicy } from './cache-remove-value/index.js';
+import { cacheStorePolicy } from './cache-store/index.js';
+import { cacheStoreValuePolicy } from './cache-store-value/index.js';
 import { checkHeaderPolicy } from './check-header/index.js';
 import { choosePolicy } from './choose/index.js';
 import { corsPolicy } from './cors/index.js';
@@ -7,6 +14,7 @@ import { findAndReplacePolicy } from './find-and-replace/index.js';
 import { forwardRequestPolicy } from './forward-request/index.js';
 import { includeFragmentPolicy } from './include-fragment/index.js';
 import { ipFilterPolicy } from './ip-filter/index.js';
+import { issueBackendTokenPolicy } from './issue-backend-token/index.js';
 import { jsonToXmlPolicy } from './json-to-xml/index.js';
 import { limitConcurrencyPolicy } from './limit-concurrency/index.js';
 import { mockResponsePolicy } from './mock-response/index.js';
@@ -27,10 +35,19 @@ import { setQueryParameterPolicy } from './set-query-parameter/index.js';
 import { setStatusPolicy } from './set-status/index.js';
 import { setVariablePolicy } from './set-variable/index.js';
 import { tracePolicy } from './trace/index.js';
+import { validateClientCertificatePolicy } from './validate-client-certificate/index.js';
+import { validateJwtPolicy } from './validate-jwt/index.js';
 import { waitPolicy } from './wait/index.js';
 import { xmlToJsonPolicy } from './xml-to-json/index.js';
 
 export const BUILTIN_POLICIES: readonly PolicyDefinition[] = [
+  authenticationBasicPolicy,
+  authenticationCertificatePolicy,
+  cacheLookupPolicy,
+  cacheLookupValuePolicy,
+  cacheRemoveValuePolicy,
+  cacheStorePolicy,
+  cacheStoreValuePolicy,
   checkHeaderPolicy,
   choosePolicy,
   corsPolicy,
@@ -38,6 +55,7 @@ export const BUILTIN_POLICIES: readonly PolicyDefinition[] = [
   forwardRequestPolicy,
   includeFragmentPolicy,
   ipFilterPolicy,
+  issueBackendTokenPolicy,
   jsonToXmlPolicy,
   limitConcurrencyPolicy,
   mockResponsePolicy,
@@ -58,6 +76,8 @@ export const BUILTIN_POLICIES: readonly PolicyDefinition[] = [
   setStatusPolicy,
   setVariablePolicy,
   tracePolicy,
+  validateClientCertificatePolicy,
+  validateJwtPolicy,
   waitPolicy,
   xmlToJsonPolicy,
 ];

@@ -3,6 +3,7 @@
  * store and in the machine's Redis (under a random prefix, removed afterwards).
  */
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCounterStore } from '../../src/counters/open.js';
@@ -12,15 +13,25 @@ import type { PolicyEngine } from '../../src/policies/index.js';
 import { startEchoUpstream, type EchoUpstream } from '../helpers/echo-upstream.js';
 import { SnapshotBuilder } from '../helpers/snapshot-builder.js';
 import type { TestGateway } from '../helpers/test-gateway.js';
-import { engineWith, inbound, operationPolicy, startPolicyGateway, withPolicies } from './harness.js';
+import { engineWith, inbound, operationPolicy, productPolicy, startPolicyGateway, withPolicies } from './harness.js';
 
 const KEY = 'limits-key';
 const OTHER_KEY = 'limits-other-key';
+const PRODUCT_KEY = 'limits-product-key';
 const keyed = { 'ocp-apim-subscription-key': KEY };
 const redisReachable = await probeRedis(SHARED_REDIS_URL);
 const redisRequired = process.env.CI === 'true';
 
 const byClient = `counter-key="@(context.Request.Headers.GetValueOrDefault("x-client", "anonymous"))"`;
+
+/** The bytes of a response are added once it has been sent: poll briefly instead of racing that write. */
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(20);
+  }
+}
 
 function rateLimitSuite(openStore: () => Promise<CounterStore>): void {
   let upstream: EchoUpstream;
@@ -35,6 +46,18 @@ function rateLimitSuite(openStore: () => Promise<CounterStore>): void {
       res.end('boom');
     });
     upstream.route('/succeeding', (_req, res) => res.end('fine'));
+    // 3 × 512 bytes, chunked (no Content-Length).
+    for (const path of ['/upload', '/stream-upload']) {
+      upstream.route(path, (req, res) => {
+        req.resume();
+        req.on('end', () => res.end('ok'));
+      });
+    }
+    upstream.route('/chunky', (_req, res) => {
+      res.write('a'.repeat(512));
+      res.write('b'.repeat(512));
+      res.end('c'.repeat(512));
+    });
     const snapshot = new SnapshotBuilder()
       .api('limited', { path: 'limited', serviceUrl: upstream.url })
       .operation('limited', 'three', 'GET', '/three')
@@ -49,12 +72,19 @@ function rateLimitSuite(openStore: () => Promise<CounterStore>): void {
       .operation('limited', 'per-sub', 'GET', '/per-sub')
       .operation('limited', 'sub-quota', 'GET', '/sub-quota')
       .operation('limited', 'bandwidth', 'POST', '/bandwidth')
+      .operation('limited', 'once', 'GET', '/once')
+      .operation('limited', 'chunky', 'GET', '/chunky')
+      .operation('limited', 'upload', 'POST', '/upload')
+      .operation('limited', 'stream-upload', 'POST', '/stream-upload')
+      .product('limits-product', { apiIds: ['limited'] })
+      .subscription('in-product', { scope: '/products/limits-product', primaryKey: PRODUCT_KEY })
       .subscription('s', { scope: '/apis', primaryKey: KEY })
       .subscription('other', { scope: '/apis', primaryKey: OTHER_KEY })
       .build();
     const reports = 'remaining-calls-header-name="x-remaining" total-calls-header-name="x-total"';
     const three = inbound(`<rate-limit-by-key calls="3" renewal-period="600" ${byClient} ${reports} />`);
     const shared = inbound(`<rate-limit-by-key calls="2" renewal-period="600" counter-key="shared-counter" scope="global" />`);
+    const onceGlobal = `<rate-limit-by-key calls="3" renewal-period="600" counter-key="@("once-" + context.Request.Headers.GetValueOrDefault("x-client", ""))" scope="global" remaining-calls-header-name="x-remaining" /><quota-by-key calls="3" renewal-period="3600" counter-key="once-quota" scope="global" />`;
     const onFailures = `<rate-limit-by-key calls="2" renewal-period="600" counter-key="failures" scope="global" increment-condition="@(context.Response.StatusCode >= 500)" />`;
     counters = await openStore();
     engine = await engineWith({ counters });
@@ -82,6 +112,16 @@ function rateLimitSuite(openStore: () => Promise<CounterStore>): void {
           operationPolicy('limited', 'sub-quota', inbound('<quota calls="10" renewal-period="3600"><api name="limited" calls="2" renewal-period="3600" /></quota>')),
           operationPolicy('limited', 'bandwidth', inbound('<quota bandwidth="1" renewal-period="3600" />')),
           operationPolicy('limited', 'lifetime', inbound(`<quota-by-key calls="1" renewal-period="0" ${byClient} />`)),
+          // The same scope="global" key at the product and the operation: one hit per request.
+          productPolicy('limits-product', inbound(onceGlobal)),
+          operationPolicy('limited', 'once', inbound(onceGlobal)),
+          operationPolicy('limited', 'chunky', inbound(`<quota-by-key bandwidth="2" renewal-period="3600" ${byClient} />`)),
+          operationPolicy('limited', 'stream-upload', inbound(`<quota-by-key bandwidth="2" renewal-period="3600" ${byClient} />`)),
+          operationPolicy(
+            'limited',
+            'upload',
+            inbound(`<set-variable name="seen" value="@(context.Request.Body.As<string>(preserveContent: true).Length)" /><quota-by-key bandwidth="2" renewal-period="3600" ${byClient} />`),
+          ),
         ],
       }),
       engine,
@@ -193,6 +233,47 @@ function rateLimitSuite(openStore: () => Promise<CounterStore>): void {
     const refused = await gw.request('/limited/bandwidth', { method: 'POST', headers: keyed, body });
     expect(refused.statusCode).toBe(403);
     expect(refused.json()).toMatchObject({ message: expect.stringMatching(/^Out of bandwidth quota\./) as unknown });
+  });
+
+  it('counts a scope="global" key named at two scopes once per request', async () => {
+    const client = { 'ocp-apim-subscription-key': PRODUCT_KEY, 'x-client': `ivan-${randomUUID()}` };
+    for (let i = 1; i <= 3; i++) {
+      const response = await gw.request('/limited/once', { headers: client });
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['x-remaining']).toBe(String(3 - i));
+    }
+    expect((await gw.request('/limited/once', { headers: client })).statusCode).toBe(429);
+    // The global quota (3 calls) was counted once per allowed request too: a fresh rate-limit key still gets 0 more.
+    const quotaRefused = await gw.request('/limited/once', { headers: { ...client, 'x-client': `judy-${randomUUID()}` } });
+    expect(quotaRefused.statusCode).toBe(403);
+  });
+
+  it('quota-by-key counts the bytes of a chunked response as they flow', async () => {
+    const client = { ...keyed, 'x-client': `kim-${randomUUID()}` };
+    const first = await gw.request('/limited/chunky', { headers: client });
+    expect(first.statusCode).toBe(200);
+    expect(first.headers['content-length']).toBeUndefined();
+    expect(first.text).toBe(`${'a'.repeat(512)}${'b'.repeat(512)}${'c'.repeat(512)}`);
+    // 1536 bytes used of 2048: still allowed; then 3072 > 2048.
+    expect((await gw.request('/limited/chunky', { headers: client })).statusCode).toBe(200);
+    await waitFor(async () => (await gw.request('/limited/chunky', { headers: client })).statusCode === 403);
+  });
+
+  it('quota-by-key counts a chunked request body that a policy read (it is forwarded with its length)', async () => {
+    const client = { ...keyed, 'x-client': `liam-${randomUUID()}` };
+    const upload = () => gw.request('/limited/upload', { method: 'POST', headers: client, body: Readable.from([Buffer.alloc(700, 1), Buffer.alloc(800, 2)]) });
+    // 1500 + 2 bytes of 2048: still allowed; then 3004 > 2048.
+    expect((await upload()).statusCode).toBe(200);
+    expect((await upload()).statusCode).toBe(200);
+    await waitFor(async () => (await upload()).statusCode === 403);
+  });
+
+  it('quota-by-key counts a chunked request body streamed to the backend unread, as it flowed', async () => {
+    const client = { ...keyed, 'x-client': `mia-${randomUUID()}` };
+    const upload = () => gw.request('/limited/stream-upload', { method: 'POST', headers: client, body: Readable.from([Buffer.alloc(700, 1), Buffer.alloc(800, 2)]) });
+    expect((await upload()).statusCode).toBe(200);
+    expect((await upload()).statusCode).toBe(200);
+    await waitFor(async () => (await upload()).statusCode === 403);
   });
 
   it('quota-by-key with renewal-period 0 never renews', async () => {

@@ -18,6 +18,12 @@ Options:
   --host H             interface to listen on           [PORTICO_HOST, ${START_DEFAULTS.host}]
   --no-demo            never seed the demo
   --drain-ms N         on SIGTERM/SIGINT, how long in-flight requests may finish [${START_DEFAULTS.drainMs}]
+  --workers N|auto     gateway processes sharing the gateway port (node cluster), 1–64;
+                       auto = one per core                                   [PORTICO_WORKERS, 1]
+  --tls-cert FILE      serve the gateway over HTTPS with this PEM certificate [PORTICO_TLS_CERT]
+  --tls-key FILE       the certificate's PEM private key                      [PORTICO_TLS_KEY]
+  --tls-client-ca FILE ask clients for a certificate issued by this PEM CA     [PORTICO_TLS_CLIENT_CA]
+                       (consumer mTLS; policies decide: validate-client-certificate)
   -h, --help           show this help
 
 Environment:
@@ -39,6 +45,10 @@ export const startCommand: Command = {
       host: { type: 'string' },
       'no-demo': { type: 'boolean' },
       'drain-ms': { type: 'string' },
+      workers: { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'tls-client-ca': { type: 'string' },
     });
     if (help) {
       process.stdout.write(HELP);
@@ -54,6 +64,10 @@ export const startCommand: Command = {
         host: text('host'),
         noDemo: values['no-demo'] === true,
         drainMs: text('drain-ms'),
+        workers: text('workers'),
+        tlsCert: text('tls-cert'),
+        tlsKey: text('tls-key'),
+        tlsClientCa: text('tls-client-ca'),
       },
       process.env,
     );

@@ -9,19 +9,23 @@ import { Keyring } from '../../store/keyring.js';
 import { openStore } from '../../store/open.js';
 import type { Store } from '../../store/types.js';
 import type { PolicyEngine } from '../../policies/index.js';
+import { cacheOptionsFromEnv, openCaches, type OpenedCaches } from '../../counters/cache-open.js';
 import { openCounterStore } from '../../counters/open.js';
 import type { CounterStore } from '../../counters/types.js';
-import { REDIS_URL_ENV, managementPolicyHooks, openPolicyEngine } from '../policy-engine.js';
+import { counterStoreOptionsFromEnv } from '../../counters/env.js';
+import { managementPolicyHooks, openPolicyEngine } from '../policy-engine.js';
 import { gatewaySnapshotCheck } from '../snapshot-check.js';
+import { openObservability, type Observability } from '../observability.js';
 import { registerDemoEcho } from './demo-echo.js';
+import { sayOnStderr } from './shutdown.js';
+import { clusterObservability } from './workers/cluster-metrics.js';
+import { GatewayCluster } from './workers/gateway-cluster.js';
 import type { StartSettings } from './settings.js';
+import { loadTlsFiles, type LoadedTls } from './tls-files.js';
+import { StartupError } from './startup-error.js';
 
-/** A start-up failure the operator can fix (port taken, data folder unusable): one line, no stack. */
-export class StartupError extends PorticoError {
-  constructor(message: string) {
-    super('StartupFailed', 500, message);
-  }
-}
+// Defined in its own module (tls-files.ts, loaded by gateway workers, needs it without this one).
+export { StartupError };
 
 /** The running parts of `portico start`, wired together, not yet listening. */
 export interface AllInOne {
@@ -32,22 +36,44 @@ export interface AllInOne {
   publishLatest(): Promise<void>;
   /** Stops both listeners (the gateway drains for up to `drainMs`), then flushes and closes the store. */
   close(drainMs: number): Promise<void>;
+  /** The gateway's TLS (--tls-cert…); undefined when it serves plain HTTP. */
+  gatewayTls?: LoadedTls;
 }
 
 export async function openAllInOne(settings: StartSettings, adminToken: string, logger: Logger): Promise<AllInOne> {
+  // First: a wrong TLS file is reported before anything is opened.
+  const tls = settings.tls === undefined ? undefined : await loadTlsFiles(settings.tls);
   const keyring = await Keyring.load({ dataDir: settings.dataDir, env: process.env });
   const counters = await openCounterStore({
-    redisUrl: process.env[REDIS_URL_ENV],
+    // PORTICO_REDIS_URL, _PREFIX, _FAIL_MODE, _TIMEOUT_MS (docs/limits.md).
+    ...counterStoreOptionsFromEnv(process.env),
     // The URL may hold a password, so only the error's message is logged.
     onError: (error) => logger.warn({ err: { message: error.message } }, 'rate-limit counter store error'),
   });
-  const policies = await openPolicyEngine(settings.policyModules, counters).catch(async (error: unknown) => {
+  const caches = await openCaches({
+    // PORTICO_REDIS_URL, _PREFIX and PORTICO_CACHE_MAX_BYTES (docs/caching.md).
+    ...cacheOptionsFromEnv(process.env),
+    onError: (error) => logger.warn({ err: { message: error.message } }, 'cache store error'),
+  }).catch(async (error: unknown) => {
     await counters.close();
+    throw error;
+  });
+  const policies = await openPolicyEngine(settings.policyModules, counters, caches).catch(async (error: unknown) => {
+    await counters.close();
+    await caches.close();
     throw error;
   });
   const store = await openStore({ dataDir: settings.dataDir, databaseUrl: settings.databaseUrl });
   try {
     const publisher = new SnapshotPublisher({ store, keyring, logger });
+    // PORTICO_METRICS, _METRICS_TOKEN, _ACCESS_LOG (docs/observability.md).
+    // --workers N > 1: the gateways run in cluster workers; this process keeps the control plane
+    // and the one memory counter store the workers count in (unless they share Redis).
+    const workers =
+      settings.workers > 1
+        ? new GatewayCluster({ workers: settings.workers, counters: counters.kind === 'memory' ? counters : undefined, logger, say: sayOnStderr, tls: settings.tls })
+        : undefined;
+    const observability = workers ? clusterObservability(process.env, () => workers.renderMetrics()) : openObservability(process.env, counters);
     const management = createManagementServer({
       store,
       keyring,
@@ -56,15 +82,23 @@ export async function openAllInOne(settings: StartSettings, adminToken: string, 
       logger,
       ...managementPolicyHooks(policies),
       checkSnapshot: gatewaySnapshotCheck(policies),
+      metrics: observability.metricsEndpoint,
     });
     if (settings.demo) await registerDemoEcho(management.app);
-    const gateway = createGatewayServer({ logger, policies: policies.compile });
+    const gateway = workers ?? createGatewayServer({
+      logger,
+      policies: policies.compile,
+      metrics: observability.metrics,
+      accessLog: observability.accessLog,
+      tls: tls?.options,
+    });
     gateway.attach(publisher);
-    return wire(settings, store, publisher, management, gateway, policies, counters);
+    return Object.assign(wire(settings, store, publisher, management, gateway, policies, counters, caches, observability), { gatewayTls: tls });
   } catch (error) {
     await store.close();
     await policies.close();
     await counters.close();
+    await caches.close();
     throw error;
   }
 }
@@ -74,9 +108,11 @@ function wire(
   store: Store,
   publisher: SnapshotPublisher,
   management: ManagementServer,
-  gateway: GatewayServer,
+  gateway: GatewayServer | GatewayCluster,
   policies: PolicyEngine,
   counters: CounterStore,
+  caches: OpenedCaches,
+  observability: Observability,
 ): AllInOne {
   return {
     service: management.service,
@@ -85,15 +121,18 @@ function wire(
       listenOrExplain('gateway', settings.host, settings.gatewayPort, () => gateway.listen(settings.gatewayPort, settings.host)),
     async publishLatest() {
       await publisher.refresh();
-      if (!gateway.runtime) throw new StartupError('the gateway did not accept the configuration snapshot (see the log above)');
+      // Cluster workers apply it when they start (listenGateway), and fail the start if they cannot.
+      if ('runtime' in gateway && !gateway.runtime) throw new StartupError('the gateway did not accept the configuration snapshot (see the log above)');
     },
     async close(drainMs) {
       // Both listeners stop accepting at once; the store closes last, after every write has finished.
       await Promise.allSettled([gateway.close({ drainMs }), management.close()]);
+      await observability.close();
       await publisher.close();
       await store.close();
       await policies.close();
       await counters.close();
+      await caches.close();
     },
   };
 }
@@ -102,6 +141,7 @@ async function listenOrExplain(name: string, host: string, port: number, listen:
   try {
     return await listen();
   } catch (error) {
+    if (error instanceof PorticoError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'EADDRINUSE' ? 'the port is already in use' : code === 'EACCES' ? 'permission denied' : (code ?? String(error));
     throw new StartupError(`cannot listen for the ${name} on ${host}:${port}: ${reason}`);

@@ -21,6 +21,11 @@ describe('curlLine', () => {
     const line = curlLine('X-Key', key, 'http://h/p');
     expect(shellWords(line)).toEqual(['-H', `X-Key: ${key}`, 'http://h/p']);
   });
+
+  it('names the CA file for an HTTPS gateway, quoting an awkward path', () => {
+    const line = curlLine('X-Key', 'k', 'https://h/p', "/tmp/my certs/it's.pem");
+    expect(shellWords(line)).toEqual(['--cacert', "/tmp/my certs/it's.pem", '-H', 'X-Key: k', 'https://h/p']);
+  });
 });
 
 describe('reachableUrl', () => {

@@ -11,6 +11,7 @@ import { demoEchoUrl } from './demo.js';
 import { prepareDemo, type DemoAccess } from './demo-seed.js';
 import { createServerLogger } from './logger.js';
 import { openAllInOne, type AllInOne } from './all-in-one.js';
+import type { LoadedTls } from './tls-files.js';
 import type { StartSettings } from './settings.js';
 import { sayOnStderr, waitForShutdownSignal } from './shutdown.js';
 
@@ -58,7 +59,7 @@ async function runLocked(settings: StartSettings, config: LoadedDeclarativeFile 
     if (settings.demo) demo = await prepareDemo(system.service, demoEchoUrl(reachableUrl(settings.host, admin.port)));
     await system.publishLatest();
     const gateway = await system.listenGateway();
-    printReady(settings, admin.port, gateway.port, adminToken, demo);
+    printReady(settings, admin.port, gateway.port, adminToken, demo, system.gatewayTls);
   } catch (error) {
     await system.close(0);
     await forgetUnshownToken(adminToken);
@@ -103,8 +104,15 @@ function reportRefusedConfig(file: string, error: DeclarativeFileError): void {
  *   portico: listening gateway=http://H:P admin=http://H:P
  * then the admin token the first time it exists, then the demo's curl command.
  */
-function printReady(settings: StartSettings, adminPort: number, gatewayPort: number, token: AdminToken, demo: DemoAccess | undefined): void {
-  const gatewayUrl = reachableUrl(settings.host, gatewayPort);
+function printReady(
+  settings: StartSettings,
+  adminPort: number,
+  gatewayPort: number,
+  token: AdminToken,
+  demo: DemoAccess | undefined,
+  tls: LoadedTls | undefined,
+): void {
+  const gatewayUrl = reachableUrl(settings.host, gatewayPort, tls === undefined ? 'http' : 'https');
   const adminUrl = reachableUrl(settings.host, adminPort);
   const lines = [`portico: listening gateway=${gatewayUrl} admin=${adminUrl}`, `portico: data folder ${settings.dataDir}`];
   if (token.origin === 'generated') {
@@ -113,8 +121,11 @@ function printReady(settings: StartSettings, adminPort: number, gatewayPort: num
   if (demo) {
     lines.push(
       demo.seeded ? 'portico: demo created. Call the echo API through the gateway:' : 'portico: demo. Call the echo API through the gateway:',
-      `  ${curlLine(demo.keyHeader, demo.key, `${gatewayUrl}${demo.requestPath}`)}`,
+      `  ${curlLine(demo.keyHeader, demo.key, `${gatewayUrl}${demo.requestPath}`, tls?.selfSigned === true ? settings.tls?.certFile : undefined)}`,
     );
+    if (tls !== undefined && !tls.selfSigned) {
+      lines.push("  (HTTPS: if curl does not trust the certificate's issuer, add --cacert <issuer CA file>, or -k while testing)");
+    }
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 }

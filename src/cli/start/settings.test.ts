@@ -16,6 +16,7 @@ describe('resolveStartSettings', () => {
       databaseUrl: undefined,
       adminToken: undefined,
       policyModules: [],
+      workers: 1,
     });
   });
 
@@ -51,5 +52,20 @@ describe('resolveStartSettings', () => {
   ])('refuses bad values as usage errors: %o %o', (flags, env, message) => {
     expect(() => resolveStartSettings({ noDemo: false, ...flags }, env)).toThrow(UsageError);
     expect(() => resolveStartSettings({ noDemo: false, ...flags }, env)).toThrow(message);
+  });
+
+  it('takes the TLS files from flags over PORTICO_TLS_*, as absolute paths', () => {
+    const env = { PORTICO_TLS_CERT: 'env.pem', PORTICO_TLS_KEY: 'env.key', PORTICO_TLS_CLIENT_CA: 'ca.pem' };
+    expect(resolveStartSettings({ noDemo: false }, env).tls).toEqual({ certFile: resolve('env.pem'), keyFile: resolve('env.key'), clientCaFile: resolve('ca.pem') });
+    expect(resolveStartSettings({ noDemo: false, tlsCert: '/x/gw.pem', tlsKey: '/x/gw.key' }, {}).tls).toEqual({ certFile: '/x/gw.pem', keyFile: '/x/gw.key' });
+    expect(resolveStartSettings({ noDemo: false }, {}).tls).toBeUndefined();
+  });
+
+  it.each([
+    [{ tlsCert: 'a.pem' }, '--tls-cert needs --tls-key'],
+    [{ tlsKey: 'a.key' }, '--tls-key needs --tls-cert'],
+    [{ tlsClientCa: 'ca.pem' }, '--tls-client-ca needs --tls-cert and --tls-key'],
+  ])('refuses incomplete TLS flags: %o', (flags, message) => {
+    expect(() => resolveStartSettings({ noDemo: false, ...flags }, {})).toThrow(message);
   });
 });

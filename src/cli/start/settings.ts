@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseMilliseconds, parsePort, UsageError } from '../arguments.js';
 import { policyModulesFrom } from '../policy-engine.js';
+import { parseWorkers } from './workers/count.js';
 
 /** Everything `portico start` needs to know, after flags have been laid over the environment. */
 export interface StartSettings {
@@ -20,6 +21,17 @@ export interface StartSettings {
   adminToken?: string;
   /** User policy modules (PORTICO_POLICY_MODULES). */
   policyModules: string[];
+  /** Serve the gateway over HTTPS from these PEM files (absolute paths); read when starting. */
+  tls?: TlsFiles;
+  /** Gateway processes; > 1 runs them as node cluster workers (src/cli/start/workers). */
+  workers: number;
+}
+
+export interface TlsFiles {
+  certFile: string;
+  keyFile: string;
+  /** CA whose client certificates the gateway asks for (consumer mTLS). */
+  clientCaFile?: string;
 }
 
 export interface StartFlags {
@@ -30,6 +42,10 @@ export interface StartFlags {
   host?: string;
   noDemo: boolean;
   drainMs?: string;
+  workers?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsClientCa?: string;
 }
 
 export const START_DEFAULTS = {
@@ -64,5 +80,17 @@ export function resolveStartSettings(flags: StartFlags, env: NodeJS.ProcessEnv):
     databaseUrl: fromEnv('PORTICO_DATABASE_URL'),
     adminToken: fromEnv('PORTICO_ADMIN_TOKEN'),
     policyModules: policyModulesFrom(env),
+    workers: parseWorkers(flags.workers ?? fromEnv('PORTICO_WORKERS') ?? '1', flags.workers === undefined ? 'PORTICO_WORKERS' : '--workers', 'start'),
+    tls: tlsFiles(flags.tlsCert ?? fromEnv('PORTICO_TLS_CERT'), flags.tlsKey ?? fromEnv('PORTICO_TLS_KEY'), flags.tlsClientCa ?? fromEnv('PORTICO_TLS_CLIENT_CA')),
   };
+}
+
+function tlsFiles(cert: string | undefined, key: string | undefined, clientCa: string | undefined): TlsFiles | undefined {
+  if (cert === undefined && key === undefined) {
+    if (clientCa !== undefined) throw new UsageError('--tls-client-ca needs --tls-cert and --tls-key (the gateway must serve HTTPS)', 'start');
+    return undefined;
+  }
+  if (cert === undefined) throw new UsageError('--tls-key needs --tls-cert', 'start');
+  if (key === undefined) throw new UsageError('--tls-cert needs --tls-key', 'start');
+  return { certFile: resolve(cert), keyFile: resolve(key), ...(clientCa === undefined ? {} : { clientCaFile: resolve(clientCa) }) };
 }

@@ -1,4 +1,5 @@
 import type { ResourceKind } from '../../model/kinds.js';
+import { resolveCertificateEntry } from './certificate-files.js';
 import type { DeclarativeIssue } from './issues.js';
 import { resolvePolicyReference } from './policy-reference.js';
 import { formatPath, type DocumentPath } from './resource-path.js';
@@ -16,7 +17,7 @@ const PLAIN_SECTIONS: Readonly<Record<string, ResourceKind>> = {
   subscriptions: 'subscription',
 };
 
-const TOP_LEVEL_KEYS = [...Object.keys(PLAIN_SECTIONS), 'apis', 'products', 'policyFragments', 'policy'];
+const TOP_LEVEL_KEYS = [...Object.keys(PLAIN_SECTIONS), 'certificates', 'apis', 'products', 'policyFragments', 'policy'];
 
 // Characters that would break (kind, parent, id) addressing or APIM's URL paths.
 const FORBIDDEN_ID_CHARACTERS = /[/\\?#%*&+:<>\s\u0000-\u001f]/;
@@ -65,6 +66,7 @@ class DocumentMapper {
         this.issue('UnknownField', [key], `unknown top-level key; expected one of ${TOP_LEVEL_KEYS.join(', ')}`);
       }
     }
+    this.certificates(root);
     for (const section of ['apiVersionSets', 'tags', 'backends', 'namedValues', 'users', 'groups']) {
       this.plainSection(root, section);
     }
@@ -88,7 +90,7 @@ class DocumentMapper {
 
   private apis(root: PlainObject): void {
     for (const [apiId, value, apiPath] of this.entries(root, 'apis')) {
-      const { operations: _operations, policy, ...properties } = value;
+      const { operations: _operations, schemas: _schemas, policy, ...properties } = value;
       this.add('api', '', apiId, properties, apiPath);
       const apiParent = `apis/${apiId}`;
       for (const [operationId, operationValue, operationPath] of this.entries(value, 'operations', apiPath)) {
@@ -97,6 +99,9 @@ class DocumentMapper {
         if (operationPolicy !== undefined) {
           this.policy(operationPolicy, [...operationPath, 'policy'], `${apiParent}/operations/${operationId}`);
         }
+      }
+      for (const [schemaId, schemaValue, schemaPath] of this.entries(value, 'schemas', apiPath)) {
+        this.add('apiSchema', apiParent, schemaId, schemaValue, schemaPath);
       }
       if (policy !== undefined) this.policy(policy, [...apiPath, 'policy'], apiParent);
     }
@@ -117,6 +122,15 @@ class DocumentMapper {
         }
       }
       if (policy !== undefined) this.policy(policy, [...productPath, 'policy'], productParent);
+    }
+  }
+
+  /** `certificates: { id: { data, password } | { certificateFile, keyFile?, password? } }` (see certificate-files.ts). */
+  private certificates(root: PlainObject): void {
+    for (const [id, value, path] of this.entries(root, 'certificates')) {
+      const resolution = resolveCertificateEntry(value, this.context.baseDir);
+      if (resolution.ok) this.add('certificate', '', id, resolution.properties, path);
+      else this.issue('CertificateNotFound', [...path, resolution.field], resolution.message);
     }
   }
 

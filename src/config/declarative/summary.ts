@@ -4,6 +4,7 @@ import type { DeclaredResource } from './types.js';
 const LABELS: Partial<Record<ResourceKind, string>> = {
   api: 'apis',
   operation: 'operations',
+  apiSchema: 'API schemas',
   product: 'products',
   subscription: 'subscriptions',
   backend: 'backends',
@@ -14,6 +15,7 @@ const LABELS: Partial<Record<ResourceKind, string>> = {
   group: 'groups',
   apiVersionSet: 'version sets',
   tag: 'tags',
+  certificate: 'certificates',
 };
 
 /** `2 apis, 5 operations, 1 product…` for `validate`'s OK line; links between resources are not counted. */

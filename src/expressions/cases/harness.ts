@@ -3,7 +3,7 @@
  * A case is either (expression, context, expected value), (expression, context, expected
  * run-time exception) or (expression, expected compile-error fragment [and position]).
  */
-import type { ExpressionContext, ResponseInfo, UserInfo } from '../context.js';
+import type { ClientCertificate, ExpressionContext, ResponseInfo, UserInfo } from '../context.js';
 import { bufferedBody, stringValuesMap, urlInfo } from '../context-data.js';
 import { clrToString } from '../runtime/object.js';
 
@@ -22,6 +22,7 @@ export interface ContextInput {
   readonly lastError?: Partial<NonNullable<ExpressionContext['LastError']>>;
   readonly timestamp?: Date;
   readonly tracing?: boolean;
+  readonly certificate?: ClientCertificate | null;
 }
 
 export interface ValueCase {
@@ -119,7 +120,7 @@ export function testContext(input: ContextInput = {}, traces: string[] = []): Ex
       IpAddress: input.ip ?? '203.0.113.7',
       MatchedParameters: new Map(Object.entries(input.matched ?? { id: '42' })),
       Body: input.body === undefined ? null : bufferedBody(input.body),
-      Certificate: null,
+      Certificate: input.certificate ?? null,
     },
     Response: input.response ? response(input.response.status, input.response.body ?? '', input.response.headers ?? {}, input.response.reason) : null,
     Variables: new Map(Object.entries(input.variables ?? {})),

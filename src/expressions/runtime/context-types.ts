@@ -303,11 +303,30 @@ defineType({
   },
 });
 
+/** X500DistinguishedName: the `SubjectName`/`IssuerName` of a certificate. */
+class DistinguishedName {
+  readonly [CLR_TYPE] = 'System.Security.Cryptography.X509Certificates.X500DistinguishedName';
+  constructor(readonly name: string) {}
+}
+
+defineType({
+  name: 'X500DistinguishedName',
+  namespace: 'System.Security.Cryptography.X509Certificates',
+  isInstance: (v) => v instanceof DistinguishedName,
+  members: (b) => {
+    b.prop('Name', 'string', (n: DistinguishedName) => n.name);
+    b.method('ToString', 'string()', (n: DistinguishedName) => n.name);
+  },
+});
+
 defineType({
   name: 'X509Certificate2',
   namespace: 'System.Security.Cryptography.X509Certificates',
   isInstance: (v) => isObject(v) && typeof v.Thumbprint === 'string',
   members: (b) => {
+    b.prop('SubjectName', 'X500DistinguishedName', (c: ClientCertificate) => new DistinguishedName(c.Subject));
+    b.prop('IssuerName', 'X500DistinguishedName', (c: ClientCertificate) => new DistinguishedName(c.Issuer));
+    b.method('Verify', 'bool()', (c: ClientCertificate) => c.verify?.() ?? false);
     b.prop('Thumbprint', 'string', (c: ClientCertificate) => c.Thumbprint);
     b.prop('Subject', 'string', (c: ClientCertificate) => c.Subject);
     b.prop('Issuer', 'string', (c: ClientCertificate) => c.Issuer);

@@ -1,5 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { forbiddenBackendHostReason } from './address-policy.js';
+import type { BackendTls } from './backend-tls.js';
+import { DEFAULT_BACKEND_TLS, tlsPoolSuffix } from './backend-tls.js';
 
 /**
  * One backend base URL, compiled once per snapshot. `dispatcher` is the shared undici
@@ -14,6 +16,8 @@ export interface BackendTarget {
   readonly basePath: string;
   /** False when the backend's TLS certificate chain is not to be validated. */
   readonly rejectUnauthorized: boolean;
+  /** How TLS to an https: origin is checked, and the client certificate presented. */
+  readonly tls: BackendTls;
   /** Pools are shared by origin and TLS settings; this names one. */
   readonly poolKey: string;
   dispatcher: Dispatcher | null;
@@ -22,6 +26,8 @@ export interface BackendTarget {
 export interface BackendTargetOptions {
   allowLinkLocalBackends: boolean;
   rejectUnauthorized?: boolean;
+  /** TLS settings; `rejectUnauthorized` above wins over `tls.rejectUnauthorized` when given. */
+  tls?: BackendTls;
 }
 
 /** Thrown for a base URL the gateway will not send requests to; the message says why. */
@@ -47,14 +53,26 @@ export function compileBackendTarget(url: string, options: BackendTargetOptions)
     const reason = forbiddenBackendHostReason(parsed.hostname);
     if (reason !== null) throw new BackendUrlError(`'${url}' points at ${reason}, which backends may not target.`);
   }
-  const rejectUnauthorized = options.rejectUnauthorized ?? true;
+  const base = options.tls ?? DEFAULT_BACKEND_TLS;
+  const tls = options.rejectUnauthorized === undefined ? base : { ...base, rejectUnauthorized: options.rejectUnauthorized };
   const basePath = parsed.pathname.endsWith('/') ? parsed.pathname.slice(0, -1) : parsed.pathname;
+  return withTls({ url, origin: parsed.origin, basePath, rejectUnauthorized: true, tls, poolKey: '', dispatcher: null }, tls);
+}
+
+/**
+ * The same target with other TLS settings (a policy's client certificate): its own pool,
+ * since connections carry the TLS identity they were opened with.
+ */
+export function withTls(target: BackendTarget, tls: BackendTls): BackendTarget {
+  const https = target.origin.startsWith('https:');
   return {
-    url,
-    origin: parsed.origin,
-    basePath,
-    rejectUnauthorized,
-    poolKey: rejectUnauthorized ? parsed.origin : `${parsed.origin}#insecure`,
+    url: target.url,
+    origin: target.origin,
+    basePath: target.basePath,
+    rejectUnauthorized: tls.rejectUnauthorized,
+    tls,
+    // Plain-HTTP origins share one pool whatever their TLS settings say.
+    poolKey: https ? target.origin + tlsPoolSuffix(tls) : target.origin,
     dispatcher: null,
   };
 }

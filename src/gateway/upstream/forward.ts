@@ -21,8 +21,11 @@ const TIMEOUT_CODES: ReadonlySet<string> = new Set([
  * Failures become 502 (unreachable) or 504 (timed out).
  */
 export function forwardToBackend(ctx: RequestContext): Promise<void> {
-  const target = ctx.backend;
-  if (target === null) return Promise.reject(BACKEND_NOT_CONFIGURED);
+  const chosen = ctx.backend;
+  if (chosen === null) return Promise.reject(BACKEND_NOT_CONFIGURED);
+  // authentication-certificate: the same backend, over connections presenting that certificate.
+  const certificate = ctx.backendClientCertificate;
+  const target = certificate == null ? chosen : ctx.runtime.presenting(chosen, certificate);
   const dispatcher = target.dispatcher;
   if (dispatcher === null) return Promise.reject(new Error(`backend ${target.origin} has no pool attached`));
 
@@ -47,7 +50,7 @@ export function forwardToBackend(ctx: RequestContext): Promise<void> {
  * checked against the cap (and node enforces it); a chunked body is counted as it flows.
  */
 function requestBody(ctx: RequestContext): Readable | null {
-  if (ctx.chunked) return ctx.req.pipe(new BodySizeLimit(ctx.settings.maxRequestBodyBytes));
+  if (ctx.chunked) return ctx.req.pipe(new BodySizeLimit(ctx));
   return ctx.contentLength > 0 ? ctx.req : null;
 }
 
@@ -67,15 +70,17 @@ function bufferedBody(ctx: RequestContext, body: Buffer | null): Buffer | null {
 
 /** Passes a chunked body through, failing it with 413 once it grows past the cap. */
 class BodySizeLimit extends Transform {
-  private seen = 0;
+  private readonly limit: number;
 
-  constructor(private readonly limit: number) {
+  constructor(private readonly ctx: RequestContext) {
     super();
+    this.limit = ctx.settings.maxRequestBodyBytes;
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.seen += chunk.length;
-    if (this.seen > this.limit) callback(PAYLOAD_TOO_LARGE);
+    // Kept on the context: quota bandwidth counts a chunked body's bytes from it.
+    const seen = (this.ctx.streamedRequestBytes += chunk.length);
+    if (seen > this.limit) callback(PAYLOAD_TOO_LARGE);
     else callback(null, chunk);
   }
 }

@@ -1,6 +1,7 @@
 import { Pool } from 'undici';
 import type { BackendTarget } from './backend-target.js';
 import { guardedLookup } from './address-policy.js';
+import { tlsConnectOptions } from './backend-tls.js';
 
 export interface UpstreamPoolSettings {
   /** Time to establish a backend connection (TCP + TLS), ms. */
@@ -19,8 +20,9 @@ interface PoolEntry {
 }
 
 /**
- * One keep-alive undici Pool per backend origin, shared by every runtime that uses the
- * origin, so a config reload keeps warm connections. Reference-counted by runtimes: a
+ * One keep-alive undici Pool per backend origin and TLS identity (validation settings,
+ * trusted CAs, client certificate: see BackendTarget.poolKey), shared by every runtime that
+ * uses it, so a config reload keeps warm connections. Reference-counted by runtimes: a
  * pool is closed (gracefully: queued requests finish first) when the last runtime using
  * it has been retired and has no request left in flight.
  */
@@ -81,7 +83,7 @@ export class UpstreamPools {
       keepAliveTimeout: settings.keepAliveTimeoutMs,
       connect: {
         timeout: settings.connectTimeoutMs,
-        rejectUnauthorized: target.rejectUnauthorized,
+        ...tlsConnectOptions(target.tls),
         ...(settings.allowLinkLocalBackends ? {} : { lookup: guardedLookup }),
       },
     });

@@ -32,6 +32,11 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler, StreamedBod
   private ended = false;
   private failed: Error | null = null;
   private cancelled = false;
+  /** For backend timings (performance.now(), ms): when the call started and when its response headers came (0: not yet). */
+  readonly startedAt = performance.now();
+  respondedAt = 0;
+  /** The backend's status code (0 until its response headers came). */
+  statusCode = 0;
 
   constructor(
     private readonly ctx: RequestContext,
@@ -55,6 +60,8 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler, StreamedBod
     if (statusCode < 200) return; // 1xx: informational, the real response follows
     this.controller = controller;
     this.responseStarted = true;
+    this.respondedAt = performance.now();
+    this.statusCode = statusCode;
     controller.pause();
     stripResponseHopByHop(headers);
     this.ctx.response = { statusCode, headers, body: this };

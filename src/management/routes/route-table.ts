@@ -49,6 +49,15 @@ export const RESOURCE_ROUTES: readonly ResourceRoute[] = [
     title: 'API operation',
     patch: true,
   },
+  {
+    kind: 'apiSchema',
+    collection: '/apis/:apiId/schemas',
+    idParam: 'schemaId',
+    parent: (p) => apiParent(p.apiId),
+    type: `${T}/apis/schemas`,
+    title: 'API schema',
+    patch: false,
+  },
   { kind: 'policy', collection: '/policies', idParam: 'policyId', parent: () => '', type: `${T}/policies`, title: 'global policy', patch: false },
   {
     kind: 'policy',
@@ -101,6 +110,15 @@ export const RESOURCE_ROUTES: readonly ResourceRoute[] = [
     patch: true,
   },
   { kind: 'tag', collection: '/tags', idParam: 'tagId', parent: () => '', type: `${T}/tags`, title: 'tag', patch: true },
+  {
+    kind: 'certificate',
+    collection: '/certificates',
+    idParam: 'certificateId',
+    parent: () => '',
+    type: `${T}/certificates`,
+    title: 'certificate (backend client certificate or CA)',
+    patch: false,
+  },
   {
     kind: 'policyFragment',
     collection: '/policyFragments',

@@ -1,5 +1,6 @@
 import { ConflictError } from '../../model/errors.js';
 import type { BackendProperties } from '../../model/resources/index.js';
+import { checkBackendCertificates } from './certificate.js';
 import { invalidField, listAll } from './references.js';
 import type { DeleteContext, KindRules, WriteContext } from './types.js';
 import { isKubernetesServiceUrl, requireAbsoluteUrl } from './url-checks.js';
@@ -15,6 +16,7 @@ export const backendRules: KindRules = {
     }
     if (properties.url === undefined) throw invalidField(`${target}.url`, 'RequiredField', "'url' is required.");
     if (!isKubernetesServiceUrl(properties.url)) requireAbsoluteUrl(properties.url, ['http', 'https'], `${target}.url`);
+    await checkBackendCertificates(properties, ctx);
     return { properties };
   },
 

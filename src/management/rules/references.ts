@@ -50,6 +50,7 @@ export async function requireExisting(reader: StoreReader, key: ResourceKey, tar
 export const KIND_LABEL: { readonly [K in ResourceKind]: string } = {
   api: 'API',
   operation: 'Operation',
+  apiSchema: 'API schema',
   product: 'Product',
   productApi: 'Product API link',
   productGroup: 'Product group link',
@@ -63,4 +64,6 @@ export const KIND_LABEL: { readonly [K in ResourceKind]: string } = {
   policyFragment: 'Policy fragment',
   apiVersionSet: 'API version set',
   tag: 'Tag',
+  certificate: 'Certificate',
+  signingKey: 'Signing key',
 };

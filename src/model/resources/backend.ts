@@ -45,7 +45,12 @@ const CircuitBreakerRuleSchema = StrictObject(
 
 const CredentialsSchema = StrictObject(
   {
-    certificateIds: Type.Optional(Type.Array(Type.String(), { maxItems: 32, description: 'Client certificate resource ids.' })),
+    certificateIds: Type.Optional(
+      Type.Array(Type.String(), {
+        maxItems: 32,
+        description: "Client certificate resources ('/certificates/{id}' or the id) presented to the backend; the first is used.",
+      }),
+    ),
     certificate: Type.Optional(Type.Array(Type.String(), { maxItems: 32, description: 'Client certificate thumbprints (deprecated).' })),
     query: Type.Optional(
       Type.Record(Type.String(), Type.Array(Type.String()), { description: 'Query parameters added to every backend request.' }),
@@ -101,6 +106,13 @@ export const BackendPropertiesSchema = StrictObject(
           ),
           validateCertificateName: Type.Optional(
             Type.Boolean({ default: true, description: 'Whether to validate the backend certificate host name.' }),
+          ),
+          caCertificateIds: Type.Optional(
+            Type.Array(Type.String({ minLength: 1 }), {
+              maxItems: 32,
+              description:
+                "Portico extension: certificate resources ('/certificates/{id}' or the id) trusted as certificate authorities for this backend, in addition to the public roots.",
+            }),
           ),
         },
         { default: {}, description: 'TLS validation settings for the backend.' },

@@ -1,8 +1,10 @@
 import type { TObject } from '@sinclair/typebox';
 import type { ResourceKind } from '../kinds.js';
 import { API_READ_ONLY, ApiPropertiesSchema, type ApiProperties } from './api.js';
+import { API_SCHEMA_READ_ONLY, ApiSchemaPropertiesSchema, type ApiSchemaProperties } from './api-schema.js';
 import { ApiVersionSetPropertiesSchema, type ApiVersionSetProperties } from './api-version-set.js';
 import { BackendPropertiesSchema, type BackendProperties } from './backend.js';
+import { CERTIFICATE_READ_ONLY, CertificatePropertiesSchema, type CertificateProperties } from './certificate.js';
 import { GROUP_READ_ONLY, GroupPropertiesSchema, type GroupProperties } from './group.js';
 import {
   GroupUserLinkPropertiesSchema,
@@ -19,12 +21,14 @@ import { POLICY_FRAGMENT_READ_ONLY, PolicyFragmentPropertiesSchema, type PolicyF
 import { ProductPropertiesSchema, type ProductProperties } from './product.js';
 import { SUBSCRIPTION_READ_ONLY, SubscriptionPropertiesSchema, type SubscriptionProperties } from './subscription.js';
 import { TagPropertiesSchema, type TagProperties } from './tag.js';
+import { SigningKeyPropertiesSchema, type SigningKeyProperties } from './signing-key.js';
 import { USER_READ_ONLY, UserPropertiesSchema, type UserProperties } from './user.js';
 
 /** The `properties` type of each resource kind, as stored (defaults applied). */
 export interface ResourcePropertiesByKind {
   api: ApiProperties;
   operation: OperationProperties;
+  apiSchema: ApiSchemaProperties;
   product: ProductProperties;
   productApi: ProductApiLinkProperties;
   productGroup: ProductGroupLinkProperties;
@@ -38,6 +42,8 @@ export interface ResourcePropertiesByKind {
   policyFragment: PolicyFragmentProperties;
   apiVersionSet: ApiVersionSetProperties;
   tag: TagProperties;
+  certificate: CertificateProperties;
+  signingKey: SigningKeyProperties;
 }
 
 export interface ResourceModel {
@@ -52,6 +58,7 @@ export interface ResourceModel {
 export const RESOURCE_MODELS: { readonly [K in ResourceKind]: ResourceModel } = {
   api: { schema: ApiPropertiesSchema, readOnly: API_READ_ONLY, defaultToId: ['displayName'] },
   operation: { schema: OperationPropertiesSchema, readOnly: [], defaultToId: ['displayName'] },
+  apiSchema: { schema: ApiSchemaPropertiesSchema, readOnly: API_SCHEMA_READ_ONLY, defaultToId: [] },
   product: { schema: ProductPropertiesSchema, readOnly: [], defaultToId: ['displayName'] },
   productApi: { schema: ProductApiLinkPropertiesSchema, readOnly: [], defaultToId: [] },
   productGroup: { schema: ProductGroupLinkPropertiesSchema, readOnly: [], defaultToId: [] },
@@ -65,17 +72,22 @@ export const RESOURCE_MODELS: { readonly [K in ResourceKind]: ResourceModel } = 
   policyFragment: { schema: PolicyFragmentPropertiesSchema, readOnly: POLICY_FRAGMENT_READ_ONLY, defaultToId: [] },
   apiVersionSet: { schema: ApiVersionSetPropertiesSchema, readOnly: [], defaultToId: ['displayName'] },
   tag: { schema: TagPropertiesSchema, readOnly: [], defaultToId: ['displayName'] },
+  certificate: { schema: CertificatePropertiesSchema, readOnly: CERTIFICATE_READ_ONLY, defaultToId: [] },
+  signingKey: { schema: SigningKeyPropertiesSchema, readOnly: [], defaultToId: [] },
 };
 
 export * from './api.js';
+export * from './api-schema.js';
 export * from './api-version-set.js';
 export * from './backend.js';
+export * from './certificate.js';
 export * from './group.js';
 export * from './links.js';
 export * from './named-value.js';
 export * from './operation.js';
 export * from './policy.js';
 export * from './policy-fragment.js';
+export * from './signing-key.js';
 export * from './product.js';
 export * from './subscription.js';
 export * from './tag.js';

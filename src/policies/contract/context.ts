@@ -4,6 +4,7 @@
  * are plain fields the hot path already has, a few prototype getters and four methods for
  * the things only the gateway can do (read the client's body, talk to backends).
  */
+import type { X509Certificate } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { PolicyRequestState } from '../engine/request-state.js';
 import type {
@@ -41,6 +42,17 @@ export interface BackendHandle {
   readonly url: string;
 }
 
+/**
+ * A certificate the gateway can present to backends (a certificate resource with a private
+ * key); only the gateway creates them (see BackendResolver.certificate).
+ */
+export interface BackendCertificateHandle {
+  /** The certificate resource id. */
+  readonly id: string;
+  /** SHA-1, upper-case hex. */
+  readonly thumbprint: string;
+}
+
 /** forward-request's knobs the gateway applies (redirects are followed by the policy itself). */
 export interface ForwardOptions {
   /** Time to wait for the backend's response headers (and between body chunks), ms. */
@@ -51,6 +63,22 @@ export interface ForwardOptions {
 export interface ResolvedResource<TSource> {
   readonly id: string;
   readonly source: TSource;
+}
+
+/**
+ * The certificate a client presented on the gateway's HTTPS listener; one per connection,
+ * read when first asked for. The TLS layer accepts clients whose certificate does not verify
+ * (policy decides), so `verifiedByListener` says what the handshake concluded.
+ */
+export interface ClientCertificateInfo {
+  /** The client's own (leaf) certificate. */
+  readonly certificate: X509Certificate;
+  /** What the client sent after its own certificate (intermediates), each the previous one's issuer. */
+  readonly intermediates: readonly X509Certificate[];
+  /** True when the handshake verified it against the listener's client CA (chain and validity period). */
+  readonly verifiedByListener: boolean;
+  /** The listener's client CA certificates (trust anchors); empty when it has none. */
+  readonly trustAnchors: readonly X509Certificate[];
 }
 
 export interface PolicyContext {
@@ -66,6 +94,11 @@ export interface PolicyContext {
   backend: BackendHandle | null;
   /** forward-request `timeout`, ms. */
   backendTimeoutMs: number;
+  /**
+   * The client certificate to present to the backend over TLS (authentication-certificate);
+   * null or absent: the backend's own (credentials.certificateIds), if any.
+   */
+  backendClientCertificate?: BackendCertificateHandle | null;
 
   // ── outcome ──
   response: PolicyResponse | null;
@@ -94,6 +127,8 @@ export interface PolicyContext {
   readonly originalUrl: string;
   /** When the gateway received the request, ms since the epoch. */
   readonly receivedAt: number;
+  /** The client's TLS certificate; null on plain HTTP or when none was presented. */
+  readonly clientCertificate: ClientCertificateInfo | null;
 
   // ── what only the gateway can do ──
   /**
@@ -103,6 +138,12 @@ export interface PolicyContext {
   bufferRequestBody(): Promise<Buffer>;
   /** Replaces the body sent to the backend (null: none); Content-Length follows. */
   setRequestBody(body: Buffer | null): void;
+  /**
+   * Bytes of the request body sent to the backend so far: the buffered or replaced body's
+   * length, the declared Content-Length of a streamed one, or what has flowed of a chunked one
+   * (quota bandwidth reads it once the exchange is over).
+   */
+  readonly requestBodyBytes: number;
   /** A backend for a URL computed at run time; throws (a PorticoError) for URLs the gateway refuses. */
   resolveBackendUrl(url: string): BackendHandle;
   /** Sends the request to `backend` and sets `response` (forward-request). */

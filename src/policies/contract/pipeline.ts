@@ -2,7 +2,7 @@
  * What the policy engine hands the gateway: one compiled pipeline per operation (and per
  * product that can reach it). The gateway's policy-hooks re-export these names.
  */
-import type { BackendHandle, PolicyContext } from './context.js';
+import type { BackendCertificateHandle, BackendHandle, PolicyContext } from './context.js';
 import type {
   PolicyApiSource,
   PolicyOperationSource,
@@ -44,6 +44,11 @@ export interface BackendResolver {
   byId(id: string): BackendHandle | undefined;
   /** A backend for a base URL; throws a PorticoError saying why a URL is refused. */
   byUrl(url: string): BackendHandle;
+  /**
+   * A certificate resource with a private key, by id or by thumbprint (authentication-certificate);
+   * undefined when the snapshot has none, or a string saying why it cannot be presented.
+   */
+  certificate?(reference: { id: string } | { thumbprint: string }): BackendCertificateHandle | string | undefined;
 }
 
 export interface PolicyCompileInput {

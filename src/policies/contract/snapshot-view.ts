@@ -86,6 +86,22 @@ export interface PolicyNamedValueSource {
   readonly secret: boolean;
 }
 
+/** A gateway token-signing key (issue-backend-token); only the active one has `privateD`. */
+export interface PolicySigningKeySource {
+  readonly kid: string;
+  readonly alg: 'ES256';
+  readonly status: 'next' | 'active' | 'retired';
+  readonly publicJwk: { readonly kty: 'EC'; readonly crv: 'P-256'; readonly x: string; readonly y: string };
+  readonly privateD?: string;
+}
+
+/** An API's named JSON types (OpenAPI components.schemas or Swagger definitions), for mock-response. */
+export interface PolicyApiSchemaSource {
+  readonly apiId: string;
+  readonly id: string;
+  readonly types: Readonly<Record<string, unknown>>;
+}
+
 /** What of a ConfigSnapshot the engine reads. */
 export interface PolicySnapshot {
   readonly revision: number;
@@ -100,4 +116,8 @@ export interface PolicySnapshot {
   readonly policies: readonly PolicyDocumentSource[];
   /** Policy fragments (`include-fragment`); absent from snapshots that predate them. */
   readonly policyFragments?: readonly PolicyFragmentSource[];
+  /** API schemas operations' representations name (schemaId, typeName); absent from older snapshots. */
+  readonly apiSchemas?: readonly PolicyApiSchemaSource[];
+  /** Token-signing keys (issue-backend-token); absent from snapshots that predate them. */
+  readonly signingKeys?: readonly PolicySigningKeySource[];
 }

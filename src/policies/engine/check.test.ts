@@ -71,10 +71,9 @@ describe('save-time checks', () => {
     expect(problem.code).toBe('ExpressionError');
   });
 
-  it('refuses limits, caching and authentication policies saying they come later', () => {
-    const [problem] = problemsOf(engine, '<policies><inbound><cache-lookup vary-by-developer="false" vary-by-developer-groups="false" /></inbound></policies>');
+  it('refuses a policy Portico does not run yet, saying so', () => {
+    const [problem] = problemsOf(engine, '<policies><inbound><validate-content unspecified-content-type-action="prevent" max-size="100" size-exceeded-action="prevent" /></inbound></policies>');
     expect(problem.code).toBe('PolicyNotYetSupported');
-    expect(problem.message).toContain('limits/caching/auth issue');
   });
 
   it('accepts the rate limits and quotas, refusing a quota with neither calls nor bandwidth', () => {

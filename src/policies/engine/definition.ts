@@ -13,6 +13,7 @@
  *   };
  */
 import type { Dispatcher } from 'undici';
+import type { Caches } from '../../counters/cache-types.js';
 import type { CounterStore } from '../../counters/types.js';
 import type { ExpressionContext } from '../../expressions/index.js';
 import type { BackendResolver } from '../contract/pipeline.js';
@@ -135,5 +136,7 @@ export interface EngineSettings {
   /** Receives `trace` policy output; nothing is logged without it. */
   /** Where rate-limit and quota policies count (memory unless the engine was given Redis). */
   readonly counters: CounterStore;
+  /** Where the caching policies store: `internal` memory, `external` Redis when configured. */
+  readonly cache: Caches;
   readonly log: ((entry: { source: string; severity: string; message: string; metadata: Record<string, string> }) => void) | undefined;
 }

@@ -3,6 +3,8 @@
  * the save-time checker management calls. Create one per process with createPolicyEngine().
  */
 import type { Dispatcher } from 'undici';
+import { MemoryCacheStore } from '../../counters/cache-memory.js';
+import type { CacheStore } from '../../counters/cache-types.js';
 import { MemoryCounterStore } from '../../counters/memory.js';
 import type { CounterStore } from '../../counters/types.js';
 import type { DeploymentInfo } from '../../expressions/index.js';
@@ -34,6 +36,12 @@ export interface PolicyEngineOptions {
    * closes a store it passes; without one the engine uses an in-memory store it closes itself.
    */
   readonly counters?: CounterStore;
+  /**
+   * Where the caching policies store (see `openCaches`): `internal` (default: an in-memory
+   * LRU of 64 MiB the engine makes and closes itself) and `external` (Redis; none by
+   * default). The caller owns and closes the stores it passes.
+   */
+  readonly caches?: { readonly internal?: CacheStore; readonly external?: CacheStore };
 }
 
 const DEFAULT_MAX_BUFFERED_BODY = 16 * 1024 * 1024;
@@ -50,6 +58,7 @@ export class PolicyEngine {
   private readonly httpClient: Dispatcher;
   /** Set when the engine made its own store and so must close it. */
   private readonly ownCounters: CounterStore | undefined;
+  private readonly ownCache: CacheStore | undefined;
   private readonly env: CompilationEnvironment;
   private readonly compilations = new WeakMap<PolicySnapshot, Map<BackendResolver | null, SnapshotCompilation>>();
 
@@ -59,11 +68,14 @@ export class PolicyEngine {
     this.httpClient = createOutboundClient(allowLinkLocalRequests);
     const counters = options.counters ?? new MemoryCounterStore();
     this.ownCounters = options.counters === undefined ? counters : undefined;
+    const internalCache = options.caches?.internal ?? new MemoryCacheStore();
+    this.ownCache = options.caches?.internal === undefined ? internalCache : undefined;
     const settings: EngineSettings = {
       maxBufferedBodyBytes: options.maxBufferedBodyBytes ?? DEFAULT_MAX_BUFFERED_BODY,
       allowLinkLocalRequests,
       httpClient: this.httpClient,
       counters,
+      cache: { internal: internalCache, external: options.caches?.external },
       log: options.log,
     };
     const deployment: DeploymentInfo = {
@@ -118,6 +130,7 @@ export class PolicyEngine {
   async close(): Promise<void> {
     await this.httpClient.close();
     await this.ownCounters?.close();
+    await this.ownCache?.close();
   }
 
   private compilation(snapshot: PolicySnapshot, backends: BackendResolver | undefined): SnapshotCompilation {

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type {
   ApiInfo,
+  ClientCertificate,
   DeploymentInfo,
   ExpressionContext,
   LastErrorInfo,
@@ -24,6 +25,7 @@ import type {
 import type { PolicyContext } from '../contract/context.js';
 import { splitHost, targetParts, type TargetParts } from '../http/urls.js';
 import { replaceResponseBody } from '../http/bodies.js';
+import { certificateFacts } from '../http/client-certificates.js';
 import { findQueryParameter } from '../http/query.js';
 import { lastErrorOf } from './last-error.js';
 import { stateOf, type PolicyRequestState } from './request-state.js';
@@ -127,7 +129,6 @@ class RequestView implements RequestInfo {
   readonly Url: UrlInfo;
   readonly Headers: StringValuesMap;
   readonly Body: MessageBody;
-  readonly Certificate = null;
   private original: UrlInfo | null = null;
 
   constructor(
@@ -153,6 +154,11 @@ class RequestView implements RequestInfo {
 
   get IpAddress(): string {
     return this.ctx.clientIp;
+  }
+
+  get Certificate(): ClientCertificate | null {
+    const presented = this.ctx.clientCertificate;
+    return presented === null ? null : certificateFacts(presented).expressionView;
   }
 
   get MatchedParameters(): ReadonlyMap<string, string> {

@@ -4,16 +4,7 @@
  */
 
 /** Limits, caching and authentication policies arrive with their own issue (they need shared counters and caches). */
-const LATER_ISSUE = new Set([
-  'cache-lookup',
-  'cache-store',
-  'cache-lookup-value',
-  'cache-store-value',
-  'cache-remove-value',
-  'validate-jwt',
-  'authentication-basic',
-  'authentication-certificate',
-  'validate-client-certificate',
+const LATER_ISSUE = new Set<string>([
 ]);
 
 /** Policies that call an Azure service; Portico runs outside Azure and has none of them. */

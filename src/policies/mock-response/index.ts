@@ -1,6 +1,6 @@
 /**
  * `<mock-response status-code="200" content-type="application/json"/>`: answers with the
- * operation's documented example and ends the pipeline. The body is built once per
+ * operation's documented example (or a sample of its documented schema type) and ends the pipeline. The body is built once per
  * operation, on its first mocked call.
  */
 import type { PolicyDefinition } from '../engine/definition.js';
@@ -23,11 +23,13 @@ export const mockResponsePolicy: PolicyDefinition = {
     const contentType = c.literal(element, 'content-type');
     const byOperation = new WeakMap<PolicyOperationSource, MockedResponse>();
     const none = mockedResponse([], statusCode, contentType);
+    const schemas = c.snapshot?.apiSchemas ?? [];
     return (ctx) => {
       const operation = ctx.operation?.source;
       let mocked = operation === undefined ? none : byOperation.get(operation);
       if (mocked === undefined && operation !== undefined) {
-        mocked = mockedResponse(operation.responses, statusCode, contentType);
+        const apiId = operation.apiId;
+        mocked = mockedResponse(operation.responses, statusCode, contentType, (schemaId) => schemas.find((s) => s.apiId === apiId && s.id === schemaId)?.types);
         byOperation.set(operation, mocked);
       }
       const previous = ctx.response?.body;

@@ -2,14 +2,15 @@
  * `<quota-by-key calls="n" bandwidth="KB" renewal-period="s" counter-key="@(…)"
  * [increment-condition="@(…)"] [first-period-start="…"] [scope="global"]/>`: calls and/or
  * kilobytes per fixed window (renewal-period 0: never renews) per key; refused calls get
- * APIM's 403. Bandwidth counts the request's and the response's declared Content-Length.
+ * APIM's 403. Bandwidth counts the request's and the response's bytes (see ./bandwidth.ts).
  */
 import { counterKey } from '../../counters/keys.js';
 import type { CounterStore, QuotaPeriod } from '../../counters/types.js';
-import type { PolicyContext, PolicyResponse } from '../contract/context.js';
 import type { CompileContext, PolicyDefinition } from '../engine/definition.js';
 import type { PolicyElement } from '../xml/index.js';
 import { stateOf } from '../engine/request-state.js';
+import { countedHere, markCounted } from '../rate-limit-by-key/once-per-request.js';
+import { meterBandwidth } from './bandwidth.js';
 import { quotaRefusal } from './refusal.js';
 
 /** Longest fixed window accepted: a century (0, never renewing, is the usual choice beyond that). */
@@ -35,26 +36,44 @@ export const quotaByKeyPolicy: PolicyDefinition = {
     const key = c.requiredString(element, 'counter-key');
     const condition = element.attributes.some((a) => a.name === 'increment-condition') ? c.condition(element, 'increment-condition') : undefined;
     const start = firstPeriodStart(element, c);
-    const owner = c.choice(element, 'scope', ['global', 'instance'], 'instance') === 'global' ? ['global'] : ['instance', c.instanceId];
+    const global = c.choice(element, 'scope', ['global', 'instance'], 'instance') === 'global';
+    const owner = global ? ['global'] : ['instance', c.instanceId];
     const store = c.settings.counters;
 
     return async (ctx) => {
       const when: QuotaPeriod = { renewalPeriodSec: period(ctx), ...(start === undefined ? {} : { firstPeriodStart: start }) };
       const counter = counterKey(['quota-by-key', ...owner, key(ctx)]);
-      // With a response-dependent condition, only check now; count once the response is known.
-      const result = await store.quota(counter, {
-        ...when,
+      const limits = {
         ...(calls === undefined ? {} : { calls: calls(ctx) }),
         ...(bandwidth === undefined ? {} : { bandwidthKB: bandwidth(ctx) }),
-        incrementCalls: condition === undefined ? 1 : 0,
-      });
+      };
+      // A shared key another policy of this request already counted is only checked here,
+      // and its bytes are counted by that policy.
+      const earlier = global ? countedHere(ctx, counter) : undefined;
+      if (earlier !== undefined) {
+        // Calls: this request is in the earlier count, so it passes while that is within this
+        // policy's `calls` (a store check would refuse the call that reached the limit exactly).
+        const callsFit = limits.calls === undefined || (earlier.total !== null && earlier.total <= limits.calls);
+        const check = callsFit ? { ...when, bandwidthKB: limits.bandwidthKB } : { ...when, ...limits };
+        if (check.bandwidthKB === undefined && callsFit) return;
+        const checked = await store.quota(counter, { ...check, incrementCalls: 0 });
+        if (!checked.allowed) throw quotaRefusal(checked);
+        return;
+      }
+      // With a response-dependent condition, only check now; count once the response is known.
+      const result = await store.quota(counter, { ...when, ...limits, incrementCalls: condition === undefined ? 1 : 0 });
       if (!result.allowed) throw quotaRefusal(result);
+      if (global) markCounted(ctx, counter, { total: condition === undefined ? result.callsUsed : null });
       (stateOf(ctx).responseDecorators ??= []).push((response) => {
-        const counted = condition === undefined || condition(ctx);
-        if (!counted) return;
-        const bytes = bandwidth === undefined ? 0 : declaredBytes(ctx, response);
+        if (condition !== undefined && !condition(ctx)) return;
         const incrementCalls = condition === undefined ? 0 : 1;
-        if (bytes > 0 || incrementCalls > 0) countQuotaLater(store, counter, { ...when, incrementCalls, incrementBytes: bytes });
+        if (bandwidth === undefined) {
+          if (incrementCalls > 0) countQuotaLater(store, counter, { ...when, incrementCalls });
+          return;
+        }
+        meterBandwidth(ctx, response, (bytes) => {
+          if (bytes > 0 || incrementCalls > 0) countQuotaLater(store, counter, { ...when, incrementCalls, incrementBytes: bytes });
+        });
       });
     };
   },
@@ -66,15 +85,6 @@ function firstPeriodStart(element: PolicyElement, c: CompileContext): number | u
   const parsed = Date.parse(value);
   if (Number.isNaN(parsed)) c.fail('InvalidAttributeValue', `first-period-start "${value.slice(0, 64)}" is not a date and time (e.g. 2024-01-01T00:00:00Z)`, element);
   return parsed;
-}
-
-export function declaredBytes(ctx: PolicyContext, response: PolicyResponse): number {
-  return lengthOf(ctx.forwardHeaders['content-length']) + lengthOf(response.headers['content-length']);
-}
-
-function lengthOf(value: string | string[] | number | undefined): number {
-  const n = Number(Array.isArray(value) ? value[0] : value);
-  return Number.isSafeInteger(n) && n > 0 ? n : 0;
 }
 
 /** The store counts increments it could not write in its stats. */

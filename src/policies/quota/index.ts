@@ -3,14 +3,15 @@
  * `<api name|id calls bandwidth renewal-period>` and, inside it, `<operation …>` children:
  * per subscription, calls and/or kilobytes per fixed window (0: never renews) — overall, per
  * matching API and per matching operation, each its own counter. Calls without a
- * subscription are not limited. Bandwidth counts the declared Content-Lengths, as quota-by-key.
+ * subscription are not limited. Bandwidth counts request and response bytes, as quota-by-key.
  */
 import { counterKey } from '../../counters/keys.js';
 import type { PolicyContext } from '../contract/context.js';
 import type { CompileContext, Evaluator, PolicyDefinition } from '../engine/definition.js';
 import { stateOf } from '../engine/request-state.js';
 import type { PolicyElement } from '../xml/index.js';
-import { countQuotaLater, declaredBytes, MAX_QUOTA_PERIOD_SEC } from '../quota-by-key/index.js';
+import { meterBandwidth } from '../quota-by-key/bandwidth.js';
+import { countQuotaLater, MAX_QUOTA_PERIOD_SEC } from '../quota-by-key/index.js';
 import { quotaRefusal } from '../quota-by-key/refusal.js';
 
 const LIMIT_ATTRIBUTES = {
@@ -67,11 +68,12 @@ export const quotaPolicy: PolicyDefinition = {
         if (limit.bandwidthKB !== undefined) counted.push({ key, renewalPeriodSec });
       }
       if (counted.length === 0) return;
-      (stateOf(ctx).responseDecorators ??= []).push((response) => {
-        const bytes = declaredBytes(ctx, response);
-        if (bytes === 0) return;
-        for (const { key, renewalPeriodSec } of counted) countQuotaLater(store, key, { renewalPeriodSec, incrementCalls: 0, incrementBytes: bytes });
-      });
+      (stateOf(ctx).responseDecorators ??= []).push((response) =>
+        meterBandwidth(ctx, response, (bytes) => {
+          if (bytes === 0) return;
+          for (const { key, renewalPeriodSec } of counted) countQuotaLater(store, key, { renewalPeriodSec, incrementCalls: 0, incrementBytes: bytes });
+        }),
+      );
     };
   },
 };

@@ -6,9 +6,10 @@
  * refused calls get APIM's 429. See docs/limits.md for the counting rules.
  */
 import { counterKey } from '../../counters/keys.js';
-import type { CounterStore } from '../../counters/types.js';
+import type { CounterStore, HitResult } from '../../counters/types.js';
 import type { PolicyDefinition } from '../engine/definition.js';
 import { stateOf } from '../engine/request-state.js';
+import { countedHere, markCounted, type CountedHere } from './once-per-request.js';
 import { MAX_RENEWAL_PERIOD_SEC, REPORT_ATTRIBUTES, refuse, reportNames } from './report.js';
 
 export const rateLimitByKeyPolicy: PolicyDefinition = {
@@ -32,7 +33,8 @@ export const rateLimitByKeyPolicy: PolicyDefinition = {
     const names = reportNames(element, c);
     // Global counters are shared with every scope="global" policy using the same key (APIM's
     // behaviour); otherwise the counter belongs to this policy instance.
-    const owner = c.choice(element, 'scope', ['global', 'instance'], 'instance') === 'global' ? ['global'] : ['instance', c.instanceId];
+    const global = c.choice(element, 'scope', ['global', 'instance'], 'instance') === 'global';
+    const owner = global ? ['global'] : ['instance', c.instanceId];
     const store = c.settings.counters;
 
     return async (ctx) => {
@@ -40,14 +42,22 @@ export const rateLimitByKeyPolicy: PolicyDefinition = {
       const windowMs = period(ctx) * 1000;
       const increment = incrementCount(ctx);
       const counter = counterKey(['rate-limit-by-key', ...owner, key(ctx)]);
-      // With a response-dependent condition, only check now; count once the response is known.
-      const result = await store.hit(counter, { limit, windowMs, increment: condition === undefined ? increment : 0 });
+      const earlier = global ? countedHere(ctx, counter) : undefined;
+      // A shared key another policy of this request already counted is only checked here.
+      const countsLater = condition !== undefined && earlier === undefined;
+      let result: HitResult;
+      if (earlier !== undefined) result = await checkCounted(store, counter, earlier, limit, windowMs);
+      else {
+        // With a response-dependent condition, only check now; count once the response is known.
+        result = await store.hit(counter, { limit, windowMs, increment: condition === undefined ? increment : 0 });
+        if (global && result.allowed) markCounted(ctx, counter, { total: condition === undefined ? result.total : null });
+      }
       if (!result.allowed) refuse(ctx, result, limit, names);
       const state = stateOf(ctx);
       if (names.remainingVariable !== undefined) state.variables.set(names.remainingVariable, result.remaining);
       (state.responseDecorators ??= []).push((response) => {
         let remaining = result.remaining;
-        if (condition !== undefined && condition(ctx)) {
+        if (countsLater && condition(ctx)) {
           remaining = Math.max(0, remaining - increment);
           countLater(store, counter, windowMs, increment);
         }
@@ -57,6 +67,18 @@ export const rateLimitByKeyPolicy: PolicyDefinition = {
     };
   },
 };
+
+/**
+ * The decision for a shared key this request already counted: allowed while that count
+ * (this request included) is within this policy's limit, with no second round trip; past
+ * it, the store says how long until the window frees up (a check, counting nothing).
+ */
+async function checkCounted(store: CounterStore, counter: string, earlier: CountedHere, limit: number, windowMs: number): Promise<HitResult> {
+  if (earlier.total !== null && earlier.total <= limit) {
+    return { allowed: true, remaining: limit - earlier.total, retryAfterMs: 0, total: earlier.total };
+  }
+  return store.hit(counter, { limit, windowMs, increment: 0 });
+}
 
 /** The store counts failures to write in its stats, so nothing is lost silently by ignoring the promise. */
 export function countLater(store: CounterStore, key: string, windowMs: number, increment: number): void {

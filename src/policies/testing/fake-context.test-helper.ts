@@ -2,7 +2,7 @@
  * A PolicyContext without a gateway, for unit tests of policies and the engine: a recorded
  * "backend" answers forward() in memory. Integration tests in test/policies use the real gateway.
  */
-import type { BackendHandle, ForwardOptions, PolicyContext, PolicyResponse, ResolvedResource } from '../contract/context.js';
+import type { BackendHandle, ClientCertificateInfo, ForwardOptions, PolicyContext, PolicyResponse, ResolvedResource } from '../contract/context.js';
 import type { OperationPipeline } from '../contract/pipeline.js';
 import type {
   PolicyApiSource,
@@ -42,6 +42,7 @@ export class FakeContext implements PolicyContext {
   localPort = 443;
   originalUrl = '/';
   receivedAt = Date.now();
+  clientCertificate: ClientCertificateInfo | null = null;
 
   /** The client's body. */
   clientBody: Buffer = Buffer.alloc(0);
@@ -58,6 +59,10 @@ export class FakeContext implements PolicyContext {
 
   setRequestBody(body: Buffer | null): void {
     this.forwardBody = body;
+  }
+
+  get requestBodyBytes(): number {
+    return (this.forwardBody === undefined ? this.clientBody : this.forwardBody)?.length ?? 0;
   }
 
   resolveBackendUrl(url: string): BackendHandle {

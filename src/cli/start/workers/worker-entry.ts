@@ -1,0 +1,4 @@
+/** The script node's cluster runs for each gateway worker of `portico start --workers N`. */
+import { runGatewayWorker } from './worker.js';
+
+void runGatewayWorker();
