@@ -1,17 +1,21 @@
 /**
  * validate-jwt through the real gateway and a real upstream, with a real OpenID Connect
  * discovery + JWKS server started here (counting its fetches) and tokens signed with jose:
- * RS256 and ES256 keys from the JWKS, HS256 and RSA n/e keys written in the policy.
+ * RS256 and ES256 keys from the JWKS, HS256 and RSA n/e keys written in the policy, and the
+ * public key of a certificate resource (made here) named by certificate-id.
  */
 import { randomBytes } from 'node:crypto';
-import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWTPayload } from 'jose';
+import { SignJWT, exportJWK, generateKeyPair, importPKCS8, type CryptoKey, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gatewaySnapshotCheck } from '../../src/cli/snapshot-check.js';
 import { compileRuntime } from '../../src/gateway/runtime.js';
 import type { PolicyEngine } from '../../src/policies/index.js';
 import { startOidcServer, type OidcServer, type TestTenant } from '../../src/policies/validate-jwt/oidc-server.test-helper.js';
+import { issueCertificate, type Issued } from '../helpers/certificates.js';
 import { startEchoUpstream, type EchoUpstream, type ReceivedRequest } from '../helpers/echo-upstream.js';
 import { SnapshotBuilder } from '../helpers/snapshot-builder.js';
 import type { TestGateway } from '../helpers/test-gateway.js';
+import { snapshotCertificate } from '../helpers/tls-upstream.js';
 import { startHarness, type Harness } from '../management-harness.js';
 import { engineWith, inbound, operationPolicy, sharedEngine, startPolicyGateway, withPolicies } from './harness.js';
 
@@ -55,6 +59,7 @@ describe('validate-jwt', () => {
   let slow: TestTenant;
   let snapshot: ReturnType<typeof build>;
   let rsaNextJwk: Record<string, unknown>;
+  let signerCertificate: Issued;
 
   const hmacKeys = `<issuer-signing-keys><key>${hmacSecret.toString('base64')}</key></issuer-signing-keys>`;
   const hmacRules = `${hmacKeys}<audiences><audience>${AUDIENCE}</audience></audiences><issuers><issuer>${HMAC_ISSUER}</issuer></issuers>`;
@@ -102,6 +107,11 @@ describe('validate-jwt', () => {
       ['bounded', `<validate-jwt header-name="Authorization">${openId('bounded')}</validate-jwt>`],
       ['slow', `<validate-jwt header-name="Authorization">${openId('slow')}</validate-jwt>`],
       ['broken', `<validate-jwt header-name="Authorization">${openId('broken')}</validate-jwt>`],
+      ['certificate', `<validate-jwt header-name="Authorization"><issuer-signing-keys><key certificate-id="jwt-signer" /></issuer-signing-keys></validate-jwt>`],
+      [
+        'certificate-kid',
+        `<validate-jwt header-name="Authorization"><issuer-signing-keys><key id="cert" certificate-id="jwt-signer" /></issuer-signing-keys></validate-jwt>`,
+      ],
       ['explicit-issuer', `<validate-jwt header-name="Authorization">${openId('main')}<issuers><issuer>https://other.example</issuer></issuers></validate-jwt>`],
     ];
     let builder = new SnapshotBuilder().api('jwt', { path: 'jwt', serviceUrl: upstream.url, subscriptionRequired: false });
@@ -114,7 +124,8 @@ describe('validate-jwt', () => {
         <set-header name="x-reason" exists-action="override"><value>@(context.LastError.Reason)</value></set-header>
         <set-header name="x-detail" exists-action="override"><value>@(context.LastError.Message)</value></set-header>
       </on-error></policies>`;
-    return withPolicies(builder.build(), {
+    // The signer's certificate is uploaded without its private key, as an issuer's would be.
+    return withPolicies({ ...builder.build(), certificates: [snapshotCertificate('jwt-signer', signerCertificate, { withKey: false })] }, {
       policies: [...ops.map(([id, policy]) => operationPolicy('jwt', id, inbound(policy))), operationPolicy('jwt', 'on-error', onError)],
     });
   }
@@ -131,6 +142,7 @@ describe('validate-jwt', () => {
     ec = { alg: 'ES256', kid: 'ec-1', key: ecPair.privateKey };
     rsaInline = { alg: 'RS256', kid: 'inline', key: inlinePair.privateKey };
     hmac = { alg: 'HS256', kid: undefined, key: hmacSecret };
+    signerCertificate = issueCertificate({ commonName: 'jwt-signer', kind: 'client' });
     const rsaJwk = { ...(await exportJWK(rsaPair.publicKey)), kid: 'rsa-1', use: 'sig', alg: 'RS256' };
     const ecJwk = { ...(await exportJWK(ecPair.publicKey)), kid: 'ec-1', use: 'sig' };
     rsaNextJwk = { ...(await exportJWK(rsaNextPair.publicKey)), kid: 'rsa-2', use: 'sig' };
@@ -272,6 +284,31 @@ describe('validate-jwt', () => {
     it('verifies an RSA key given as n and e', async () => {
       expect((await gw.request('/jwt/inline-rsa', { headers: bearer(await sign(rsaInline, {})) })).statusCode).toBe(200);
       expect((await refused('/jwt/inline-rsa', bearer(await sign({ ...rsa, kid: 'inline' }, {})))).statusCode).toBe(401);
+    });
+
+    it('verifies RS256 and PS256 tokens with the public key of a certificate resource (certificate-id)', async () => {
+      const privateKey = (alg: string) => importPKCS8(signerCertificate.key, alg);
+      const rs256 = await sign({ alg: 'RS256', kid: undefined, key: await privateKey('RS256') }, { sub: 'dave' });
+      const response = await gw.request('/jwt/certificate', { headers: bearer(rs256) });
+      expect(response.statusCode, response.text).toBe(200);
+      expect(upstream.requests.at(-1)?.url).toBe('/certificate');
+      const ps256 = await sign({ alg: 'PS256', kid: 'cert', key: await privateKey('PS256') }, {});
+      expect((await gw.request('/jwt/certificate-kid', { headers: bearer(ps256) })).statusCode).toBe(200);
+    });
+
+    it('refuses a token signed with another key than the certificate\'s', async () => {
+      const stranger = await generateKeyPair('RS256');
+      const forged = await sign({ alg: 'RS256', kid: undefined, key: stranger.privateKey }, {});
+      const response = await refused('/jwt/certificate', bearer(forged));
+      expect(response.statusCode).toBe(401);
+      expect(response.json()).toEqual({ statusCode: 401, message: 'Invalid JWT.' });
+      const hs256 = await sign({ alg: 'HS256', kid: undefined, key: Buffer.from(signerCertificate.cert) }, {});
+      expect((await refused('/jwt/certificate', bearer(hs256))).statusCode).toBe(401);
+    });
+
+    it('refuses a token whose kid is not the certificate key\'s id', async () => {
+      const token = await sign({ alg: 'RS256', kid: 'other', key: await importPKCS8(signerCertificate.key, 'RS256') }, {});
+      expect((await refused('/jwt/certificate-kid', bearer(token))).statusCode).toBe(401);
     });
 
     it('refuses a token signed with another secret', async () => {
@@ -435,7 +472,13 @@ describe('validate-jwt at save time (management API)', () => {
     ['a short key', `<validate-jwt header-name="a"><issuer-signing-keys><key>${Buffer.alloc(8).toString('base64')}</key></issuer-signing-keys></validate-jwt>`, 'InvalidAttributeValue', /at least 16 bytes/],
     ['n without e', '<validate-jwt header-name="a"><issuer-signing-keys><key n="AQAB" /></issuer-signing-keys></validate-jwt>', 'MissingAttribute', /both 'n' and 'e'/],
     ['a weak RSA key', '<validate-jwt header-name="a"><issuer-signing-keys><key n="AQAB" e="AQAB" /></issuer-signing-keys></validate-jwt>', 'InvalidAttributeValue', /RSA/],
-    ['certificate-id', '<validate-jwt header-name="a"><issuer-signing-keys><key certificate-id="c" /></issuer-signing-keys></validate-jwt>', 'PolicyNotYetSupported', /certificates resource/],
+    [
+      'certificate-id with n and e',
+      '<validate-jwt header-name="a"><issuer-signing-keys><key certificate-id="c" n="AQAB" e="AQAB" /></issuer-signing-keys></validate-jwt>',
+      'InvalidAttributeValue',
+      /either a certificate/,
+    ],
+    ['an empty certificate-id', '<validate-jwt header-name="a"><issuer-signing-keys><key certificate-id=" " /></issuer-signing-keys></validate-jwt>', 'InvalidAttributeValue', /must not be empty/],
     ['decryption keys', `<validate-jwt header-name="a"><decryption-keys><key>${key}</key></decryption-keys></validate-jwt>`, 'PolicyNotYetSupported', /JWE/],
     ['a non-http openid-config', '<validate-jwt header-name="a"><openid-config url="ftp://idp.example/x" /></validate-jwt>', 'InvalidAttributeValue', /http or https/],
     ['a metadata-address openid-config', '<validate-jwt header-name="a"><openid-config url="http://169.254.169.254/latest" /></validate-jwt>', 'InvalidAttributeValue', /metadata/],
@@ -468,6 +511,14 @@ describe('validate-jwt at save time (management API)', () => {
     expect(reply.body.error.details[0].code).toBe('PolicyNotAllowedInSection');
   });
 
+  it('refuses an unknown certificate-id when the snapshot compiles, naming it', async () => {
+    const engine = await sharedEngine();
+    const snapshot = withPolicies(new SnapshotBuilder().api('a', { path: 'a', serviceUrl: 'http://127.0.0.1:9' }).operation('a', 'op', 'GET', '/').build(), {
+      policies: [operationPolicy('a', 'op', inbound('<validate-jwt header-name="a"><issuer-signing-keys><key certificate-id="no-such-cert" /></issuer-signing-keys></validate-jwt>'))],
+    });
+    expect(() => compileRuntime(snapshot, { policies: engine.compile })).toThrow(/certificate-id 'no-such-cert': no certificate with that id/);
+  });
+
   it('refuses a named-value key that is not base64 when the snapshot compiles', async () => {
     const engine = await sharedEngine();
     const snapshot = withPolicies(new SnapshotBuilder().api('a', { path: 'a', serviceUrl: 'http://127.0.0.1:9' }).operation('a', 'op', 'GET', '/').build(), {
@@ -475,5 +526,50 @@ describe('validate-jwt at save time (management API)', () => {
       namedValues: [{ id: 'k', displayName: 'k', value: 'short', secret: true }],
     });
     expect(() => compileRuntime(snapshot, { policies: engine.compile })).toThrow(/base64|at least 16 bytes/);
+  });
+});
+
+describe('validate-jwt certificate-id at save time (management API with the snapshot check)', () => {
+  let engine: PolicyEngine;
+  let harness: Harness;
+
+  beforeAll(async () => {
+    engine = await engineWith({});
+    harness = await startHarness({ checkPolicy: engine.checker(), checkSnapshot: gatewaySnapshotCheck(engine) });
+    const signer = issueCertificate({ commonName: 'jwt-signer', kind: 'client' });
+    expect((await harness.call('PUT', '/certificates/jwt-signer', { properties: { data: signer.cert } })).status).toBe(201);
+    const api = await harness.call('PUT', '/apis/orders', { properties: { displayName: 'Orders', path: 'orders', serviceUrl: 'http://127.0.0.1:9' } });
+    expect(api.status).toBe(201);
+    expect((await harness.call('PUT', '/apis/orders/operations/get', { properties: { method: 'GET', urlTemplate: '/' } })).status).toBe(201);
+  });
+
+  afterAll(async () => {
+    await harness?.close();
+    await engine?.close();
+  });
+
+  const put = (certificateId: string) =>
+    harness.call('PUT', '/apis/orders/policies/policy', {
+      properties: {
+        format: 'rawxml',
+        value: `<policies><inbound><base /><validate-jwt header-name="Authorization"><issuer-signing-keys><key certificate-id="${certificateId}" /></issuer-signing-keys></validate-jwt></inbound></policies>`,
+      },
+    });
+
+  it('saves a policy naming an uploaded certificate', async () => {
+    const reply = await put('jwt-signer');
+    expect(reply.status, reply.text).toBeLessThan(300);
+  });
+
+  it('refuses (400) a policy naming an unknown certificate, saying which', async () => {
+    const reply = await put('missing-cert');
+    expect(reply.status).toBe(400);
+    expect(reply.text).toMatch(/certificate-id 'missing-cert': no certificate with that id/);
+  });
+
+  it('refuses deleting the certificate while the policy uses it', async () => {
+    const reply = await harness.call('DELETE', '/certificates/jwt-signer');
+    expect(reply.status).toBe(400);
+    expect(reply.text).toMatch(/jwt-signer/);
   });
 });

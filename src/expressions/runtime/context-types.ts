@@ -21,7 +21,7 @@ import { ClrDictionary, KeyValuePair } from './collections.js';
 import { CLR_TYPE } from './object.js';
 import { ClrTimeSpan, fromJsDate } from './datetime.js';
 import { TICKS_PER_MS } from './calendar.js';
-import { parseGuid } from './guid.js';
+import { ClrGuid } from './guid.js';
 
 interface OutCell {
   value: unknown;
@@ -460,7 +460,7 @@ defineType({
     b.prop('Response', 'IResponse', (c: ExpressionContext) => c.Response);
     b.prop('Variables', 'IVariables', (c: ExpressionContext) => cached(c.Variables, () => new VariablesCollection(c.Variables)));
     b.prop('LastError', 'ILastError', (c: ExpressionContext) => c.LastError);
-    b.prop('RequestId', 'Guid', (c: ExpressionContext) => parseGuid(c.RequestId));
+    b.prop('RequestId', 'Guid', (c: ExpressionContext) => ClrGuid.fromCanonical(c.RequestId));
     b.prop('Timestamp', 'DateTime', (c: ExpressionContext) => fromJsDate(c.Timestamp));
     b.prop('Elapsed', 'TimeSpan', (c: ExpressionContext) => new ClrTimeSpan(BigInt(Math.max(0, Date.now() - c.Timestamp.getTime())) * TICKS_PER_MS));
     b.prop('Tracing', 'bool', (c: ExpressionContext) => c.Tracing);

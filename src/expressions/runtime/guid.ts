@@ -19,12 +19,36 @@ function hex(bytes: readonly number[]): string {
 
 export class ClrGuid {
   readonly [CLR_TYPE] = 'System.Guid';
-  constructor(readonly bytes: Uint8Array) {}
+  private byteArray: Uint8Array | undefined;
+  private hexDigits: string | undefined;
+
+  /** From .NET's byte layout; `digits` (the 32 lower-case hex digits in text order) when already known. */
+  constructor(bytes: Uint8Array | undefined, digits?: string) {
+    this.byteArray = bytes;
+    this.hexDigits = digits;
+  }
+
+  /**
+   * A Guid from text already in canonical form (lower-case, dashed: randomUUID's output).
+   * `context.RequestId` is one per request and is mostly only printed, so the bytes are
+   * worked out only if an expression asks for them.
+   */
+  static fromCanonical(dashed: string): ClrGuid {
+    return new ClrGuid(undefined, dashed.replaceAll('-', '').toLowerCase());
+  }
+
+  get bytes(): Uint8Array {
+    this.byteArray ??= bytesOfDigits(this.digits());
+    return this.byteArray;
+  }
 
   /** The 32 hex digits in text order. */
   digits(): string {
-    const b = this.bytes;
-    return hex([b[3], b[2], b[1], b[0]]) + hex([b[5], b[4]]) + hex([b[7], b[6]]) + hex([...b.slice(8)]);
+    if (this.hexDigits === undefined) {
+      const b = this.bytes;
+      this.hexDigits = hex([b[3], b[2], b[1], b[0]]) + hex([b[5], b[4]]) + hex([b[7], b[6]]) + hex([...b.slice(8)]);
+    }
+    return this.hexDigits;
   }
   format(fmt: string | null): string {
     const d = this.digits();
@@ -67,16 +91,20 @@ export function parseGuid(text: string | null): ClrGuid {
   const m = /^[{(]?([0-9a-fA-F]{8})-?([0-9a-fA-F]{4})-?([0-9a-fA-F]{4})-?([0-9a-fA-F]{4})-?([0-9a-fA-F]{12})[})]?$/.exec(t);
   const wrapped = (t.startsWith('{') && t.endsWith('}')) || (t.startsWith('(') && t.endsWith(')')) || /^[0-9a-fA-F]/.test(t);
   if (!m || !wrapped) throw formatError(`Unrecognized Guid format.`);
-  const d = (m[1] + m[2] + m[3] + m[4] + m[5]).toLowerCase();
+  return new ClrGuid(undefined, (m[1] + m[2] + m[3] + m[4] + m[5]).toLowerCase());
+}
+
+/** .NET's byte layout of 32 hex digits in text order (the first three groups little-endian). */
+function bytesOfDigits(d: string): Uint8Array {
   const byte = (i: number): number => parseInt(d.slice(i * 2, i * 2 + 2), 16);
   const bytes = new Uint8Array(16);
   [3, 2, 1, 0, 5, 4, 7, 6].forEach((src, dst) => (bytes[dst] = byte(src)));
   for (let i = 8; i < 16; i++) bytes[i] = byte(i);
-  return new ClrGuid(bytes);
+  return bytes;
 }
 
 export function newGuid(): ClrGuid {
-  return parseGuid(randomUUID());
+  return ClrGuid.fromCanonical(randomUUID());
 }
 
 export const EMPTY_GUID = new ClrGuid(new Uint8Array(16));

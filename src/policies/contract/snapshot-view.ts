@@ -95,6 +95,15 @@ export interface PolicySigningKeySource {
   readonly privateD?: string;
 }
 
+/** A certificate resource, as policies read it (validate-jwt keys, validate-client-certificate issuers). */
+export interface PolicyCertificateSource {
+  readonly id: string;
+  /** SHA-1, upper-case hex. */
+  readonly thumbprint: string;
+  /** PEM: the certificate first, then any chain. */
+  readonly certificate: string;
+}
+
 /** An API's named JSON types (OpenAPI components.schemas or Swagger definitions), for mock-response. */
 export interface PolicyApiSchemaSource {
   readonly apiId: string;
@@ -120,4 +129,6 @@ export interface PolicySnapshot {
   readonly apiSchemas?: readonly PolicyApiSchemaSource[];
   /** Token-signing keys (issue-backend-token); absent from snapshots that predate them. */
   readonly signingKeys?: readonly PolicySigningKeySource[];
+  /** Certificate resources (public parts only here); absent from snapshots that predate them. */
+  readonly certificates?: readonly PolicyCertificateSource[];
 }

@@ -79,7 +79,7 @@ class ExpressionView implements ExpressionContext {
   get Subscription(): SubscriptionInfo | null {
     const subscription = this.ctx.subscription;
     if (subscription === null) return null;
-    this.subscriptionView ??= { ...this.env.views.subscription(subscription.source).subscription, Key: presentedKey(this.ctx) };
+    this.subscriptionView ??= new SubscriptionView(this.env.views.subscription(subscription.source).subscription, presentedKey(this.ctx));
     return this.subscriptionView;
   }
 
@@ -113,6 +113,38 @@ class ExpressionView implements ExpressionContext {
 
   get Timestamp(): Date {
     return new Date(this.ctx.receivedAt);
+  }
+}
+
+/**
+ * The subscription's shared view plus the key this request presented. A wrapper rather than
+ * an object spread: the typical document reads context.Subscription on every call.
+ */
+class SubscriptionView implements SubscriptionInfo {
+  constructor(
+    private readonly shared: Omit<SubscriptionInfo, 'Key'>,
+    readonly Key: string,
+  ) {}
+  get Id(): string {
+    return this.shared.Id;
+  }
+  get Name(): string {
+    return this.shared.Name;
+  }
+  get PrimaryKey(): string {
+    return this.shared.PrimaryKey;
+  }
+  get SecondaryKey(): string {
+    return this.shared.SecondaryKey;
+  }
+  get CreatedDate(): Date | null {
+    return this.shared.CreatedDate;
+  }
+  get StartDate(): Date | null {
+    return this.shared.StartDate;
+  }
+  get EndDate(): Date | null {
+    return this.shared.EndDate;
   }
 }
 

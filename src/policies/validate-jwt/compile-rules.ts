@@ -9,7 +9,7 @@ import { constant, constantOf } from '../engine/definition.js';
 import { getAttribute, type PolicyElement } from '../xml/index.js';
 import { urlProblem } from './fetch-json.js';
 import { openIdSourceFor, type OpenIdKeySource } from './openid-keys.js';
-import { decodeBase64, MIN_RSA_BITS, rsaBits, rsaKey, symmetricKey, type SigningKey } from './signing-keys.js';
+import { certificateKey, decodeBase64, MIN_RSA_BITS, rsaBits, rsaKey, symmetricKey, type SigningKey } from './signing-keys.js';
 import { listOf, type ClaimRule, type StringList } from './validate.js';
 
 /** HMAC keys shorter than this are guessable; APIM's token library refuses them too. */
@@ -85,17 +85,15 @@ const KEY_ATTRIBUTES = {
 function signingKey(element: PolicyElement, c: CompileContext): SigningKey | null {
   c.checkAttributes(element, KEY_ATTRIBUTES);
   const id = c.literal(element, 'id');
-  const certificate = getAttribute(element, 'certificate-id');
-  if (certificate !== undefined) {
-    c.fail(
-      'PolicyNotYetSupported',
-      "<key certificate-id> is not supported yet: Portico has no certificates resource to read it from; give the RSA key's n and e, or use <openid-config>",
-      certificate,
-    );
-  }
   const n = getAttribute(element, 'n');
   const e = getAttribute(element, 'e');
   const text = c.text(element, { trim: true });
+  if (getAttribute(element, 'certificate-id') !== undefined) {
+    if (n !== undefined || e !== undefined || text !== undefined) {
+      c.fail('InvalidAttributeValue', '<key> is either a certificate (certificate-id), an RSA key (n and e) or a base64 symmetric key, not several', element);
+    }
+    return certificatePublicKey(element, id, c);
+  }
   if (n !== undefined || e !== undefined) {
     if (n === undefined || e === undefined) c.fail('MissingAttribute', `<key> needs both 'n' and 'e' for an RSA key`, element);
     if (text !== undefined) c.fail('UnexpectedText', '<key> is either an RSA key (n and e) or a base64 symmetric key, not both', element);
@@ -124,6 +122,34 @@ function rsaPublicKey(element: PolicyElement, id: string | undefined, n: string,
   }
   const bits = rsaBits(key.key) ?? 0;
   if (bits < MIN_RSA_BITS) c.fail('InvalidAttributeValue', `<key> is a ${bits}-bit RSA key; at least ${MIN_RSA_BITS} bits are required`, element);
+  return key;
+}
+
+/**
+ * `<key certificate-id="…"/>`: the public key of that `certificates` resource, looked up when
+ * the snapshot compiles (an unknown id refuses the snapshot, so the save that would make it).
+ * At save time the resources are unknown: null, the snapshot check decides.
+ */
+function certificatePublicKey(element: PolicyElement, id: string | undefined, c: CompileContext): SigningKey | null {
+  const attribute = getAttribute(element, 'certificate-id')!;
+  const certificateId = c.literal(element, 'certificate-id')!.trim();
+  if (certificateId === '' && attribute.namedValues.length === 0) c.fail('InvalidAttributeValue', '<key> certificate-id must not be empty', attribute);
+  if (c.mode === 'check' || c.snapshot === undefined) return null;
+  const found = c.snapshot.certificates?.find((resource) => resource.id === certificateId);
+  if (found === undefined) return c.fail('InvalidAttributeValue', `<key> certificate-id '${certificateId}': no certificate with that id`, attribute);
+  let key: SigningKey;
+  try {
+    key = certificateKey(id, found.certificate);
+  } catch {
+    return c.fail('InvalidAttributeValue', `<key> certificate-id '${certificateId}': the certificate cannot be read`, attribute);
+  }
+  const bits = rsaBits(key.key);
+  if (bits !== undefined && bits < MIN_RSA_BITS) {
+    c.fail('InvalidAttributeValue', `<key> certificate-id '${certificateId}' holds a ${bits}-bit RSA key; at least ${MIN_RSA_BITS} bits are required`, attribute);
+  }
+  if (key.algorithms.size === 0) {
+    c.fail('InvalidAttributeValue', `<key> certificate-id '${certificateId}' holds a ${key.key.asymmetricKeyType ?? 'unknown'} key, which cannot verify tokens (RSA, EC P-256/384/521 or Ed25519 can)`, attribute);
+  }
   return key;
 }
 

@@ -50,6 +50,16 @@ export function rsaKey(id: string | undefined, n: string, e: string): SigningKey
   return { id, key, algorithms: new Set(RSA) };
 }
 
+/**
+ * The public key of a PEM certificate (the first of a chain), verifying what its kind allows;
+ * throws when the PEM is not a certificate. The certificate's dates are not checked: like
+ * APIM, a certificate resource here is only a way to hold a public key.
+ */
+export function certificateKey(id: string | undefined, pem: string): SigningKey {
+  const key = new X509Certificate(pem).publicKey;
+  return { id, key, algorithms: new Set(algorithmsFor(key)) };
+}
+
 /** Standard or URL-safe base64, padding optional; null when the text is not base64. */
 export function decodeBase64(text: string): Buffer | null {
   const compact = text.replace(/\s+/g, '');
