@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../model/errors.js';
-import { counterKey, MAX_STORED_KEY_LENGTH, storedKey } from './keys.js';
+import { counterKey, counterKeyWithPrefix, MAX_STORED_KEY_LENGTH, storedKey } from './keys.js';
 
 describe('counterKey', () => {
   it('joins parts with ":" and keeps plain parts readable', () => {
@@ -27,6 +27,16 @@ describe('counterKey', () => {
 
   it('refuses an empty part list', () => {
     expect(() => counterKey([])).toThrow(ValidationError);
+  });
+});
+
+describe('counterKeyWithPrefix', () => {
+  it('makes the same keys as counterKey with the fixed parts escaped once', () => {
+    const forKey = counterKeyWithPrefix(['rate-limit-by-key', 'instance', 'api:orders/inbound[1]']);
+    for (const last of ['sub-1', 'a:b', '%{x}', '']) {
+      expect(forKey(last)).toBe(counterKey(['rate-limit-by-key', 'instance', 'api:orders/inbound[1]', last]));
+    }
+    expect(counterKeyWithPrefix([])('a:b')).toBe(counterKey(['a:b']));
   });
 });
 

@@ -20,7 +20,21 @@ export function counterKey(parts: readonly string[]): string {
   return parts.map(escapePart).join(SEPARATOR);
 }
 
+/**
+ * `counterKey([...fixed, last])` with the fixed parts escaped once: the limit policies know
+ * every part but the counter-key value when they compile, and call this per request.
+ */
+export function counterKeyWithPrefix(fixed: readonly string[]): (last: string) => string {
+  if (fixed.length === 0) return (last) => escapePart(last);
+  const prefix = counterKey(fixed) + SEPARATOR;
+  return (last) => prefix + escapePart(last);
+}
+
+const SPECIAL = /[%:{}]/;
+
 function escapePart(part: string): string {
+  // Most parts (ids, GUIDs, addresses) have nothing to escape: test first, allocate only if needed.
+  if (!SPECIAL.test(part)) return part;
   return part.replace(/[%:{}]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 

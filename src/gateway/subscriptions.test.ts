@@ -47,6 +47,13 @@ describe('SubscriptionIndex', () => {
     expect(index.lookup('k'.repeat(257))).toBeNull();
   });
 
+  it('remembers only keys that were found, so what clients send cannot grow it', () => {
+    for (let i = 0; i < 1000; i++) expect(index.lookup(`guess-${i}`)).toBeNull();
+    expect(index.lookup('alice-primary')).toBe(alice);
+    expect(index.rememberedKeys).toBeLessThanOrEqual(index.size);
+    expect(index.rememberedKeys).toBeGreaterThan(0);
+  });
+
   it('does no second comparison after the digest lookup (it would compare a value with itself)', () => {
     timingSafeEqual.mockClear();
     expect(index.lookup('alice-primary')).toBe(alice);

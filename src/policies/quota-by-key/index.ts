@@ -4,7 +4,7 @@
  * kilobytes per fixed window (renewal-period 0: never renews) per key; refused calls get
  * APIM's 403. Bandwidth counts the request's and the response's bytes (see ./bandwidth.ts).
  */
-import { counterKey } from '../../counters/keys.js';
+import { counterKeyWithPrefix } from '../../counters/keys.js';
 import type { CounterStore, QuotaPeriod } from '../../counters/types.js';
 import type { CompileContext, PolicyDefinition } from '../engine/definition.js';
 import type { PolicyElement } from '../xml/index.js';
@@ -38,11 +38,12 @@ export const quotaByKeyPolicy: PolicyDefinition = {
     const start = firstPeriodStart(element, c);
     const global = c.choice(element, 'scope', ['global', 'instance'], 'instance') === 'global';
     const owner = global ? ['global'] : ['instance', c.instanceId];
+    const counterFor = counterKeyWithPrefix(['quota-by-key', ...owner]);
     const store = c.settings.counters;
 
     return async (ctx) => {
       const when: QuotaPeriod = { renewalPeriodSec: period(ctx), ...(start === undefined ? {} : { firstPeriodStart: start }) };
-      const counter = counterKey(['quota-by-key', ...owner, key(ctx)]);
+      const counter = counterFor(key(ctx));
       const limits = {
         ...(calls === undefined ? {} : { calls: calls(ctx) }),
         ...(bandwidth === undefined ? {} : { bandwidthKB: bandwidth(ctx) }),

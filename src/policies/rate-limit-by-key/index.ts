@@ -5,7 +5,7 @@
  * [scope="global"]/>`: at most `calls` per sliding window of `renewal-period` seconds per key;
  * refused calls get APIM's 429. See docs/limits.md for the counting rules.
  */
-import { counterKey } from '../../counters/keys.js';
+import { counterKeyWithPrefix } from '../../counters/keys.js';
 import type { CounterStore, HitResult } from '../../counters/types.js';
 import type { PolicyDefinition } from '../engine/definition.js';
 import { stateOf } from '../engine/request-state.js';
@@ -35,13 +35,15 @@ export const rateLimitByKeyPolicy: PolicyDefinition = {
     // behaviour); otherwise the counter belongs to this policy instance.
     const global = c.choice(element, 'scope', ['global', 'instance'], 'instance') === 'global';
     const owner = global ? ['global'] : ['instance', c.instanceId];
+    const counterFor = counterKeyWithPrefix(['rate-limit-by-key', ...owner]);
     const store = c.settings.counters;
+    const reportsHeaders = names.remainingHeader !== undefined || names.totalHeader !== undefined;
 
     return async (ctx) => {
       const limit = calls(ctx);
       const windowMs = period(ctx) * 1000;
       const increment = incrementCount(ctx);
-      const counter = counterKey(['rate-limit-by-key', ...owner, key(ctx)]);
+      const counter = counterFor(key(ctx));
       const earlier = global ? countedHere(ctx, counter) : undefined;
       // A shared key another policy of this request already counted is only checked here.
       const countsLater = condition !== undefined && earlier === undefined;
@@ -53,9 +55,10 @@ export const rateLimitByKeyPolicy: PolicyDefinition = {
         if (global && result.allowed) markCounted(ctx, counter, { total: condition === undefined ? result.total : null });
       }
       if (!result.allowed) refuse(ctx, result, limit, names);
-      const state = stateOf(ctx);
-      if (names.remainingVariable !== undefined) state.variables.set(names.remainingVariable, result.remaining);
-      (state.responseDecorators ??= []).push((response) => {
+      if (names.remainingVariable !== undefined) stateOf(ctx).variables.set(names.remainingVariable, result.remaining);
+      // Most documents name no header and count at once: they need no per-request closure.
+      if (!countsLater && !reportsHeaders) return;
+      (stateOf(ctx).responseDecorators ??= []).push((response) => {
         let remaining = result.remaining;
         if (countsLater && condition(ctx)) {
           remaining = Math.max(0, remaining - increment);

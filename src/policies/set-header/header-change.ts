@@ -15,6 +15,8 @@ export const HEADER_CHANGE_ATTRIBUTES = {
 
 type HeaderRecord = Record<string, string | string[] | number | undefined>;
 
+const NO_VALUES: readonly string[] = [];
+
 /** Applies the change to a header record (request or response). */
 export type HeaderChange = (ctx: PolicyContext, headers: HeaderRecord) => void;
 
@@ -31,7 +33,11 @@ export function compileHeaderChange(element: PolicyElement, c: CompileContext): 
   }
   return (ctx, headers) => {
     const target = lowerName ?? runtimeName(name(ctx));
-    const evaluated = fixedValues ?? values.map((value) => safeHeaderValue(value(ctx)));
+    // `skip` leaves a present header alone: its value expressions need not run (nor cost).
+    if (action === 'skip' && headers[target] !== undefined) return;
+    // `delete` never reads its values either.
+    if (action === 'delete') return applyHeader(headers, target, NO_VALUES, action);
+    const evaluated = fixedValues ?? (values.length === 1 ? [safeHeaderValue(values[0](ctx))] : values.map((value) => safeHeaderValue(value(ctx))));
     applyHeader(headers, target, evaluated, action);
   };
 }
