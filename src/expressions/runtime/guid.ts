@@ -21,6 +21,8 @@ export class ClrGuid {
   readonly [CLR_TYPE] = 'System.Guid';
   private byteArray: Uint8Array | undefined;
   private hexDigits: string | undefined;
+  /** The 'D' form, when the Guid was made from it. */
+  private dashed: string | undefined;
 
   /** From .NET's byte layout; `digits` (the 32 lower-case hex digits in text order) when already known. */
   constructor(bytes: Uint8Array | undefined, digits?: string) {
@@ -34,7 +36,9 @@ export class ClrGuid {
    * worked out only if an expression asks for them.
    */
   static fromCanonical(dashed: string): ClrGuid {
-    return new ClrGuid(undefined, dashed.replaceAll('-', '').toLowerCase());
+    const guid = new ClrGuid(undefined, undefined);
+    guid.dashed = dashed.toLowerCase();
+    return guid;
   }
 
   get bytes(): Uint8Array {
@@ -44,6 +48,7 @@ export class ClrGuid {
 
   /** The 32 hex digits in text order. */
   digits(): string {
+    if (this.hexDigits === undefined && this.dashed !== undefined) this.hexDigits = this.dashed.replaceAll('-', '');
     if (this.hexDigits === undefined) {
       const b = this.bytes;
       this.hexDigits = hex([b[3], b[2], b[1], b[0]]) + hex([b[5], b[4]]) + hex([b[7], b[6]]) + hex([...b.slice(8)]);
@@ -51,6 +56,7 @@ export class ClrGuid {
     return this.hexDigits;
   }
   format(fmt: string | null): string {
+    if (this.dashed !== undefined && (fmt === null || fmt === '' || fmt === 'D' || fmt === 'd')) return this.dashed;
     const d = this.digits();
     const dashed = `${d.slice(0, 8)}-${d.slice(8, 12)}-${d.slice(12, 16)}-${d.slice(16, 20)}-${d.slice(20)}`;
     switch (fmt ?? 'D') {
