@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Store } from '../store/types.js';
 import { buildOpenApiDocument } from './openapi.js';
@@ -75,7 +75,7 @@ export function createManagementServer(options: ManagementServerOptions): Manage
     return503OnClosing: true,
     // fastify's per-request log lines carry the URL, and a query may carry a subscription
     // key (the demo echo route, `?subscription-key=`); errors are still logged by the handler.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   });
 
   registerErrorHandlers(app);
