@@ -62,6 +62,10 @@ export class MemoryCounterStore implements CounterStore {
   }
 
   async hit(key: string, options: HitOptions): Promise<HitResult> {
+    return this.hitNow(key, options);
+  }
+
+  hitNow(key: string, options: HitOptions): HitResult {
     const { limit, windowMs, increment } = normalizeHit(options);
     const now = options.now ?? Date.now();
     const id = storedKey(key);

@@ -118,6 +118,11 @@ export interface CounterStore {
   readonly stats: CounterStoreStats;
   /** Sliding-window rate limit: check and, when allowed, increment, atomically. */
   hit(key: string, options: HitOptions): Promise<HitResult>;
+  /**
+   * `hit`, answered at once, by stores that need no round trip (memory): the limit policies
+   * then run without a promise. Absent on stores that must ask elsewhere (Redis, IPC).
+   */
+  hitNow?(key: string, options: HitOptions): HitResult;
   addHits(key: string, options: AddHitsOptions): Promise<void>;
   /** Fixed-window quota: check calls and bandwidth and, when allowed, increment, atomically. */
   quota(key: string, options: QuotaOptions): Promise<QuotaResult>;

@@ -39,7 +39,7 @@ export const rateLimitByKeyPolicy: PolicyDefinition = {
     const store = c.settings.counters;
     const reportsHeaders = names.remainingHeader !== undefined || names.totalHeader !== undefined;
 
-    return async (ctx) => {
+    return (ctx) => {
       const limit = calls(ctx);
       const windowMs = period(ctx) * 1000;
       const increment = incrementCount(ctx);
@@ -47,26 +47,28 @@ export const rateLimitByKeyPolicy: PolicyDefinition = {
       const earlier = global ? countedHere(ctx, counter) : undefined;
       // A shared key another policy of this request already counted is only checked here.
       const countsLater = condition !== undefined && earlier === undefined;
-      let result: HitResult;
-      if (earlier !== undefined) result = await checkCounted(store, counter, earlier, limit, windowMs);
-      else {
-        // With a response-dependent condition, only check now; count once the response is known.
-        result = await store.hit(counter, { limit, windowMs, increment: condition === undefined ? increment : 0 });
-        if (global && result.allowed) markCounted(ctx, counter, { total: condition === undefined ? result.total : null });
-      }
-      if (!result.allowed) refuse(ctx, result, limit, names);
-      if (names.remainingVariable !== undefined) stateOf(ctx).variables.set(names.remainingVariable, result.remaining);
-      // Most documents name no header and count at once: they need no per-request closure.
-      if (!countsLater && !reportsHeaders) return;
-      (stateOf(ctx).responseDecorators ??= []).push((response) => {
-        let remaining = result.remaining;
-        if (countsLater && condition(ctx)) {
-          remaining = Math.max(0, remaining - increment);
-          countLater(store, counter, windowMs, increment);
-        }
-        if (names.remainingHeader !== undefined) response.headers[names.remainingHeader.toLowerCase()] = String(remaining);
-        if (names.totalHeader !== undefined) response.headers[names.totalHeader.toLowerCase()] = String(limit);
-      });
+      const decide = (result: HitResult): void => {
+        if (earlier === undefined && global && result.allowed) markCounted(ctx, counter, { total: condition === undefined ? result.total : null });
+        if (!result.allowed) refuse(ctx, result, limit, names);
+        if (names.remainingVariable !== undefined) stateOf(ctx).variables.set(names.remainingVariable, result.remaining);
+        // Most documents name no header and count at once: they need no per-request hook.
+        if (!countsLater && !reportsHeaders) return;
+        (stateOf(ctx).responseDecorators ??= []).push((response) => {
+          let remaining = result.remaining;
+          if (countsLater && condition(ctx)) {
+            remaining = Math.max(0, remaining - increment);
+            countLater(store, counter, windowMs, increment);
+          }
+          if (names.remainingHeader !== undefined) response.headers[names.remainingHeader.toLowerCase()] = String(remaining);
+          if (names.totalHeader !== undefined) response.headers[names.totalHeader.toLowerCase()] = String(limit);
+        });
+      };
+      if (earlier !== undefined) return checkCounted(store, counter, earlier, limit, windowMs).then(decide);
+      // With a response-dependent condition, only check now; count once the response is known.
+      const options = { limit, windowMs, increment: condition === undefined ? increment : 0 };
+      // The memory store answers at once: no promise, so the pipeline stays synchronous.
+      if (store.hitNow !== undefined) return decide(store.hitNow(counter, options));
+      return store.hit(counter, options).then(decide);
     };
   },
 };
