@@ -70,7 +70,7 @@ async function expectExactLimit(gatewayUrl: string): Promise<void> {
 
 /** `portico_gateway_requests_total` of one API, summed over its series, from the admin port's /metrics. */
 async function requestsOf(api: string): Promise<number> {
-  const text = await (await fetch(`${admin}/metrics`)).text();
+  const text = await (await fetch(`${admin}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
   let total = 0;
   for (const line of text.split('\n')) {
     if (line.startsWith(`portico_gateway_requests_total{api="${api}"`)) total += Number(line.slice(line.lastIndexOf(' ') + 1));

@@ -248,7 +248,7 @@ describe('GET /metrics on the admin server', () => {
   let publisher: SnapshotPublisher;
   let base: string;
 
-  async function start(token: string | undefined): Promise<void> {
+  async function start(token: string | undefined, open = false): Promise<void> {
     store = SqliteStore.open({ path: ':memory:' });
     const keyring = await Keyring.load({ env: {} });
     publisher = new SnapshotPublisher({ store, keyring });
@@ -257,7 +257,7 @@ describe('GET /metrics on the admin server', () => {
       keyring,
       adminToken: ADMIN_TOKEN,
       publisher,
-      metrics: { render: () => metrics.registry.metrics(), contentType: metrics.registry.contentType, token },
+      metrics: { render: () => metrics.registry.metrics(), contentType: metrics.registry.contentType, token, public: open },
     });
     const address: AddressInfo = await management.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${address.port}`;
@@ -269,8 +269,15 @@ describe('GET /metrics on the admin server', () => {
     await store.close();
   }
 
-  it('is open without a metrics token', async () => {
+  it('needs the admin token by default, and no token when made public', async () => {
     await start(undefined);
+    try {
+      expect((await fetch(`${base}/metrics`)).status).toBe(401);
+      expect((await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).status).toBe(200);
+    } finally {
+      await stop();
+    }
+    await start(undefined, true);
     try {
       const res = await fetch(`${base}/metrics`);
       expect(res.status).toBe(200);

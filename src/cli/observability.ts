@@ -24,6 +24,7 @@ export function openObservability(env: NodeJS.ProcessEnv, counters?: CounterStor
       render: () => metrics.registry.metrics(),
       contentType: metrics.registry.contentType,
       token: settings.metricsToken,
+      public: settings.metricsPublic,
     };
   }
   if (settings.accessLog !== null) {

@@ -29,9 +29,17 @@ import type {
 } from './types.js';
 
 export interface IpcCounterStoreOptions {
-  /** Decision when the primary can no longer be asked. Default 'open'. */
+  /** Decision when the primary can no longer be asked, or does not answer in time. Default 'open'. */
   failMode?: FailMode;
+  /**
+   * Longest wait for the primary's answer, ms (default 2 s): a primary stuck in synchronous
+   * work must not hold every counted request of every worker. Generous, because a decision by
+   * the fail mode is no longer exact.
+   */
+  timeoutMs?: number;
 }
+
+const DEFAULT_IPC_TIMEOUT_MS = 2_000;
 
 interface Pending {
   resolve(value: unknown): void;
@@ -56,6 +64,7 @@ export class IpcCounterStore implements CounterStore {
   private readonly counts = { failOpen: 0, failClosed: 0, droppedIncrements: 0, errors: 0 };
   private readonly slots = new ConcurrencySlots();
   private readonly failMode: FailMode;
+  private readonly timeoutMs: number;
   private readonly pending = new Map<number, Pending>();
   private queue: CounterCall[] = [];
   private flushScheduled = false;
@@ -68,6 +77,7 @@ export class IpcCounterStore implements CounterStore {
     options: IpcCounterStoreOptions = {},
   ) {
     this.failMode = options.failMode ?? 'open';
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_IPC_TIMEOUT_MS;
     this.unsubscribe = channel.onMessage((message) => this.receive(message));
   }
 
@@ -148,8 +158,21 @@ export class IpcCounterStore implements CounterStore {
     } catch {
       this.counts.errors++;
       this.channelLost();
+      return;
     }
+    setTimeout(() => this.expire(batch), this.timeoutMs).unref();
   };
+
+  /** Calls of `batch` still unanswered after the timeout are decided by the fail mode. */
+  private expire(batch: CounterCallBatch): void {
+    for (const { id } of batch.calls) {
+      const call = this.pending.get(id);
+      if (call === undefined) continue;
+      this.pending.delete(id);
+      this.counts.errors++;
+      call.resolve(call.degraded());
+    }
+  }
 
   private receive(message: unknown): void {
     if (!isCounterAnswerBatch(message)) return;

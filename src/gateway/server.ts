@@ -290,8 +290,12 @@ function onResponseClose(this: GatewayServerResponse): void {
   // The client left before the response was complete: stop the backend call too.
   if (!this.writableEnded) ctx.upstream?.cancel();
   ctx.runtime.leave();
-  ctx.settings.observe?.(ctx);
-  ctx.settings.requestEnded();
+  try {
+    ctx.settings.observe?.(ctx);
+  } finally {
+    // A failing observer must not keep the request counted as in flight (drain would wait it out).
+    ctx.settings.requestEnded();
+  }
 }
 
 /** One function for what runs after each response, chosen once: nothing at all when both are off. */

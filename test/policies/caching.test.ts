@@ -124,6 +124,11 @@ describe('response caching in the memory cache', () => {
       res.write(`part one of call ${n};`);
       setImmediate(() => res.end(' part two'));
     });
+    counting.route('/broken', (res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('the first half,');
+      setImmediate(() => res.destroy());
+    });
     const big = Buffer.alloc(3 * 1024 * 1024, 'x');
     counting.route('/big', (res) => {
       res.writeHead(200, { 'content-type': 'application/octet-stream' });
@@ -158,6 +163,7 @@ describe('response caching in the memory cache', () => {
         ['conditional', 'GET', '/conditional', cached()],
         ['chunked', 'GET', '/chunked', cached()],
         ['big', 'GET', '/big', cached()],
+        ['broken', 'GET', '/broken', cached()],
         ['ext-none', 'GET', '/ext-none', cached({ lookup: 'caching-type="external"' })],
       ]),
       engine,
@@ -290,6 +296,16 @@ describe('response caching in the memory cache', () => {
     expect(second.body).toBe('part one of call 1; part two');
     expect(second.body).toBe(first.body);
     expect(second.headers).toEqual(first.headers);
+  });
+
+  it('passes on a body the backend cut mid-way as it came, cut, without caching it or failing into on-error', async () => {
+    const request = `GET /shop/broken HTTP/1.1\r\nHost: cache.test\r\nConnection: close\r\nOcp-Apim-Subscription-Key: ${KEYS.alice1}\r\n\r\n`;
+    const first = await sendRaw(gw.port, request);
+    expect(first.statusCode).toBe(200);
+    expect(first.raw).not.toMatch(/\r\n0\r\n\r\n$/);
+    expect(first.raw).toContain('the first half,');
+    await sendRaw(gw.port, request);
+    expect(counting.count('GET', '/broken')).toBe(2);
   });
 
   it('passes a response larger than 2 MiB through whole, without caching it', async () => {

@@ -7,6 +7,11 @@ import { redactQuery } from './redact-query.js';
 
 /** APIM's default key query parameter: redacted even on requests no API matched. */
 const DEFAULT_KEY_QUERY = 'subscription-key';
+/**
+ * Query parameters that carry credentials by convention (OAuth tokens and codes, signed-URL
+ * signatures, passwords): never written either, whether or not a policy reads them.
+ */
+const CONVENTIONAL_SECRETS = ['access_token', 'id_token', 'refresh_token', 'token', 'code', 'sig', 'signature', 'password', 'client_secret', 'api_key', 'apikey'];
 /** Longest path written; longer ones are cut (a log line must stay bounded). */
 const MAX_LOGGED_PATH = 2048;
 
@@ -141,7 +146,7 @@ export class AccessLog {
   private secretNames(runtime: GatewayRuntime): ReadonlySet<string> {
     let names = this.secretsByRuntime.get(runtime);
     if (names === undefined) {
-      const set = new Set<string>([DEFAULT_KEY_QUERY, ...this.extraSecrets]);
+      const set = new Set<string>([DEFAULT_KEY_QUERY, ...CONVENTIONAL_SECRETS, ...this.extraSecrets]);
       for (const api of runtime.apis.values()) set.add(api.keyQuery.toLowerCase());
       this.secretsByRuntime.set(runtime, (names = set));
     }

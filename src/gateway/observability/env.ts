@@ -9,8 +9,10 @@ import { ValidationError } from '../../model/errors.js';
 export const ACCESS_LOG_ENV = 'PORTICO_ACCESS_LOG';
 /** `on` (default) or `off`: Prometheus metrics and `GET /metrics` on the admin port. */
 export const METRICS_ENV = 'PORTICO_METRICS';
-/** When set, `GET /metrics` requires `Authorization: Bearer <this>` (or the admin token). */
+/** A scrape token `GET /metrics` accepts besides the admin token. */
 export const METRICS_TOKEN_ENV = 'PORTICO_METRICS_TOKEN';
+/** `on`: `GET /metrics` needs no token at all (default `off`). */
+export const METRICS_PUBLIC_ENV = 'PORTICO_METRICS_PUBLIC';
 /** `operation` (default) or `api`: the request series' finest label. */
 export const METRICS_DETAIL_ENV = 'PORTICO_METRICS_DETAIL';
 /** Comma-separated query parameter names whose values the access log redacts (besides the key parameters). */
@@ -22,7 +24,9 @@ export interface ObservabilitySettings {
   redactQueryParameters: string[];
   metrics: boolean;
   metricsDetail: 'operation' | 'api';
-  /** The /metrics scrape token; undefined: open. */
+  /** `GET /metrics` needs no token (PORTICO_METRICS_PUBLIC=on). */
+  metricsPublic?: boolean;
+  /** A scrape token /metrics accepts besides the admin token. */
   metricsToken?: string;
 }
 
@@ -48,6 +52,7 @@ export function observabilityFromEnv(env: NodeJS.ProcessEnv): ObservabilitySetti
   };
   const token = value(METRICS_TOKEN_ENV);
   if (token !== undefined) settings.metricsToken = token;
+  settings.metricsPublic = switchValue(value(METRICS_PUBLIC_ENV), METRICS_PUBLIC_ENV, false);
   return settings;
 }
 

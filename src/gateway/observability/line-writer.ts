@@ -25,7 +25,7 @@ export class LineWriter {
   private readonly maxPendingBytes: number;
   private readonly timer: NodeJS.Timeout;
   private idle: (() => void) | null = null;
-  /** Lines dropped because too much was pending. */
+  /** Lines dropped: too much was pending, or a write failed. */
   dropped = 0;
 
   private constructor(
@@ -105,6 +105,7 @@ export class LineWriter {
           setTimeout(() => this.send(buffer, offset), 10).unref();
           return;
         }
+        this.dropped += linesIn(buffer, offset);
       } else if (offset + written < buffer.length) {
         this.send(buffer, offset + written);
         return;
@@ -117,4 +118,11 @@ export class LineWriter {
       } else if (this.pendingBytes >= this.batchBytes) this.writePending();
     });
   }
+}
+
+/** Lines (newline-terminated) from `offset` on: what a failed write loses. */
+function linesIn(buffer: Buffer, offset: number): number {
+  let lines = 0;
+  for (let at = buffer.indexOf(10, offset); at !== -1; at = buffer.indexOf(10, at + 1)) lines++;
+  return lines;
 }

@@ -10,15 +10,21 @@ export interface MetricsEndpoint {
   /** Its content type (Prometheus text or OpenMetrics). */
   readonly contentType: string;
   /**
-   * When set, a scrape needs `Authorization: Bearer <token>` (the admin token is accepted
-   * too). When unset, /metrics is open: Prometheus scrapes usually send no token.
+   * A token for scrapers, so Prometheus need not hold the admin token: a scrape needs
+   * `Authorization: Bearer <token>` or the admin token.
    */
   readonly token?: string;
+  /**
+   * Open to anyone who can reach the admin port (PORTICO_METRICS_PUBLIC=on). Off by default:
+   * the metrics name every API, operation and product and show their traffic.
+   */
+  readonly public?: boolean;
 }
 
 /** `GET /metrics` on the admin port, with its own (optional) token rather than the admin API's. */
 export function registerMetricsRoute(app: FastifyInstance, endpoint: MetricsEndpoint, adminToken: string): void {
-  const accepted = endpoint.token === undefined || endpoint.token === '' ? null : [digest(endpoint.token), digest(adminToken)];
+  const tokens = endpoint.token === undefined || endpoint.token === '' ? [adminToken] : [endpoint.token, adminToken];
+  const accepted = endpoint.public === true ? null : tokens.map(digest);
   app.get('/metrics', { config: { public: true } }, async (request, reply) => {
     if (accepted !== null) {
       const presented = bearerToken(request.headers.authorization);

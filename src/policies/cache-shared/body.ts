@@ -22,7 +22,15 @@ export async function readBodyForCache(response: PolicyResponse, limit: number):
   const chunks: Buffer[] = [];
   let size = 0;
   for (;;) {
-    const next = await iterator.next();
+    let next: IteratorResult<unknown>;
+    try {
+      next = await iterator.next();
+    } catch (error) {
+      // The backend failed mid-body: the client gets what came, then the same cut it would
+      // have got without a cache; nothing is cached, and the policy does not fail the call.
+      response.body = continued(chunks, failingWith(error), source);
+      return undefined;
+    }
     if (next.done === true) break;
     const chunk = toBuffer(next.value);
     chunks.push(chunk);
@@ -56,6 +64,10 @@ function continued(head: Buffer[], iterator: AsyncIterator<unknown>, source: Rea
       callback(error);
     },
   });
+}
+
+function failingWith(error: unknown): AsyncIterator<unknown> {
+  return { next: () => Promise.reject(error instanceof Error ? error : new Error(String(error))) };
 }
 
 function toBuffer(chunk: unknown): Buffer {

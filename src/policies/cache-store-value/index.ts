@@ -7,6 +7,7 @@ import { getAttribute } from '../xml/index.js';
 import type { PolicyDefinition } from '../engine/definition.js';
 import { ALL_SECTIONS } from '../engine/sections.js';
 import { CACHING_TYPE_ATTRIBUTE, DURATION_ATTRIBUTE, chooseStore } from '../cache-shared/store-choice.js';
+import { MAX_CACHED_RESPONSE_BYTES } from '../cache-shared/response-entry.js';
 import { encodeValue } from '../cache-shared/value-codec.js';
 import { valueKey } from '../cache-shared/value-key.js';
 
@@ -32,7 +33,9 @@ export const cacheStoreValuePolicy: PolicyDefinition = {
       const seconds = duration(ctx);
       if (store === null) return;
       // A zero duration stores nothing, so it removes what was there.
-      if (seconds <= 0) void store.delete(k);
+      // One value may not crowd out the cache (a request body can reach 16 MiB): the same cap
+      // as a cached response; a bigger value is not stored, and what the key held is dropped.
+      if (seconds <= 0 || v.length > MAX_CACHED_RESPONSE_BYTES) void store.delete(k);
       else void store.set(k, v, seconds * 1000);
     };
   },

@@ -81,11 +81,19 @@ export class CertificateFacts {
     return this.names;
   }
 
-  /** Chains to the listener's client CA (signatures and issuer names; validity periods not considered). */
+  /**
+   * Chains to the listener's client CA. The leaf's own validity period is left to
+   * validate-not-before/-after (so those can be switched off), but everything above it —
+   * intermediates (CA certificates only) and the anchor — must be valid now.
+   */
   get trusted(): boolean {
     // Without a client CA, node verifies against the public roots: not what "trusted" means here.
     if (this.info.trustAnchors.length === 0) return false;
-    return this.info.verifiedByListener || this.chain() !== null;
+    if (this.info.verifiedByListener) return true;
+    // node refused the chain (possibly only for the leaf's dates): walk it here, stricter above the leaf.
+    const path = this.chain();
+    const now = Date.now();
+    return path !== null && path.slice(1).every((certificate) => validAt(certificate, now));
   }
 
   /** The certificate that signed this one (sent by the client or a trust anchor), or null when unknown. */

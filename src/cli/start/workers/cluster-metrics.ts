@@ -55,7 +55,7 @@ export function clusterObservability(env: NodeJS.ProcessEnv, render: () => Promi
   const settings = observabilityFromEnv(env);
   const observability: Observability = { close: async () => undefined };
   if (settings.metrics) {
-    observability.metricsEndpoint = { render, contentType: Registry.PROMETHEUS_CONTENT_TYPE, token: settings.metricsToken };
+    observability.metricsEndpoint = { render, contentType: Registry.PROMETHEUS_CONTENT_TYPE, token: settings.metricsToken, public: settings.metricsPublic };
   }
   return observability;
 }

@@ -129,7 +129,7 @@ async function openWorkerParts(
 function openWorkerCounters(channel: IpcChannel, logger: Logger): Promise<CounterStore> {
   const options = counterStoreOptionsFromEnv(process.env);
   if (options.redisUrl === undefined) {
-    const store = new IpcCounterStore(channel);
+    const store = new IpcCounterStore(channel, { failMode: options.failMode });
     process.once('disconnect', () => store.channelLost());
     return Promise.resolve(store);
   }
