@@ -5,9 +5,9 @@
  * errors or does not answer within `timeoutMs` is a miss (or a dropped write), counted in
  * `stats.errors`, and the request goes on to the backend.
  */
-import { once } from 'node:events';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { positiveInteger } from './options.js';
+import { createRedisClient, waitForFirstConnection } from './redis-client.js';
 import { DEFAULT_REDIS_PREFIX, validateRedisPrefix } from './redis-keys.js';
 import type { CacheStore, CacheStoreStats } from './cache-types.js';
 
@@ -41,29 +41,10 @@ export class RedisCacheStore implements CacheStore {
   static async open(options: RedisCacheStoreOptions): Promise<RedisCacheStore> {
     const prefix = validateRedisPrefix(options.prefix ?? DEFAULT_REDIS_PREFIX);
     const timeoutMs = positiveInteger(options.timeoutMs ?? DEFAULT_REDIS_CACHE_TIMEOUT_MS, 'timeoutMs');
-    const client = new Redis(options.url, {
-      lazyConnect: true,
-      // No queueing while disconnected: a lookup that cannot be answered now is a miss, never late.
-      enableOfflineQueue: false,
-      autoResendUnfulfilledCommands: false,
-      maxRetriesPerRequest: 0,
-      commandTimeout: timeoutMs,
-      connectTimeout: Math.max(1000, timeoutMs),
-      retryStrategy: (attempt) => Math.min(attempt * 50, 1000),
-      enableAutoPipelining: true,
-    });
+    const client = createRedisClient(options.url, timeoutMs);
     client.on('error', (error: Error) => options.onError?.(error));
     const store = new RedisCacheStore(client, `${prefix}cache:`, options.onError);
-    client.connect().catch(() => {
-      // Reported through the 'error' listener; retryStrategy keeps trying in the background.
-    });
-    if (client.status !== 'ready') {
-      try {
-        await once(client, 'ready', { signal: AbortSignal.timeout(options.connectWaitMs ?? 2000) });
-      } catch {
-        // Not connected yet: lookups miss until the reconnect succeeds.
-      }
-    }
+    await waitForFirstConnection(client, options.connectWaitMs ?? 2000);
     return store;
   }
 

@@ -11,10 +11,10 @@
  */
 import { PorticoError } from '../model/errors.js';
 import { ConcurrencySlots } from './concurrency.js';
+import { degradedHit, degradedQuota } from './degraded.js';
 import { COUNTER_CALLS, isCounterAnswerBatch, type CounterCall, type CounterCallBatch, type CounterChannel } from './ipc-protocol.js';
 import { storedKey } from './keys.js';
 import { normalizeAddHits, normalizeAddQuota, normalizeHit, normalizeQuota } from './options.js';
-import { quotaWindowAt } from './quota-period.js';
 import type {
   AddHitsOptions,
   AddQuotaOptions,
@@ -48,8 +48,6 @@ interface Pending {
   degraded(): unknown;
 }
 
-/** A refusal while degraded asks the client to come back after at most this long. */
-const FAIL_CLOSED_RETRY_AFTER_MS = 1_000;
 
 /** An error the primary's store raised for a call (a bug in the caller: options are checked here first). */
 export class IpcCounterError extends PorticoError {
@@ -88,8 +86,7 @@ export class IpcCounterStore implements CounterStore {
   async hit(key: string, options: HitOptions): Promise<HitResult> {
     const { limit, windowMs, increment } = normalizeHit(options);
     return this.call({ id: 0, op: 'hit', key: storedKey(key), options }, () => {
-      if (this.countFailure() === 'open') return { allowed: true, remaining: Math.max(0, limit - increment), retryAfterMs: 0, total: increment, failed: 'open' };
-      return { allowed: false, remaining: 0, retryAfterMs: Math.min(FAIL_CLOSED_RETRY_AFTER_MS, windowMs), total: limit, failed: 'closed' };
+      return degradedHit(this.countFailure(), limit, windowMs, increment);
     }) as Promise<HitResult>;
   }
 
@@ -100,13 +97,9 @@ export class IpcCounterStore implements CounterStore {
 
   async quota(key: string, options: QuotaOptions): Promise<QuotaResult> {
     const q = normalizeQuota(options);
-    return this.call({ id: 0, op: 'quota', key: storedKey(key), options }, (): QuotaResult => {
-      const window = quotaWindowAt(Date.now(), q.periodMs, q.firstPeriodStart);
-      if (this.countFailure() === 'open') {
-        return { allowed: true, retryAfterMs: 0, callsUsed: q.incrementCalls, bytesUsed: q.incrementBytes, periodEnd: window.end, failed: 'open' };
-      }
-      return { allowed: false, retryAfterMs: FAIL_CLOSED_RETRY_AFTER_MS, callsUsed: 0, bytesUsed: 0, periodEnd: window.end, failed: 'closed' };
-    }) as Promise<QuotaResult>;
+    return this.call({ id: 0, op: 'quota', key: storedKey(key), options }, () =>
+      degradedQuota(this.countFailure(), q, q.incrementCalls, q.incrementBytes),
+    ) as Promise<QuotaResult>;
   }
 
   async addQuota(key: string, options: AddQuotaOptions): Promise<void> {

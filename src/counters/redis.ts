@@ -5,11 +5,11 @@
  * across replicas. When Redis cannot answer within `timeoutMs` — down, unreachable or
  * stalled — the call does not wait: the configured fail mode decides and is counted.
  */
-import { once } from 'node:events';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { ConcurrencySlots } from './concurrency.js';
-import { DEFAULT_LIFETIME_QUOTA_TTL_SEC, normalizeAddHits, normalizeAddQuota, normalizeHit, normalizeQuota, positiveInteger, type NormalizedPeriod } from './options.js';
-import { quotaWindowAt } from './quota-period.js';
+import { degradedHit, degradedQuota } from './degraded.js';
+import { DEFAULT_LIFETIME_QUOTA_TTL_SEC, normalizeAddHits, normalizeAddQuota, normalizeHit, normalizeQuota, positiveInteger } from './options.js';
+import { createRedisClient, waitForFirstConnection } from './redis-client.js';
 import { DEFAULT_REDIS_PREFIX, redisCounterKeys, validateRedisPrefix } from './redis-keys.js';
 import { QUOTA_LUA, SLIDING_WINDOW_LUA } from './redis-scripts.js';
 import type {
@@ -25,8 +25,6 @@ import type {
   QuotaResult,
 } from './types.js';
 
-/** Retry-After suggested by a fail-closed refusal: an outage is transient, a window may be long. */
-export const FAIL_CLOSED_RETRY_AFTER_MS = 1000;
 export const DEFAULT_REDIS_TIMEOUT_MS = 50;
 
 export interface RedisCounterStoreOptions {
@@ -82,20 +80,7 @@ export class RedisCounterStore implements CounterStore {
   static async open(options: RedisCounterStoreOptions): Promise<RedisCounterStore> {
     const prefix = validateRedisPrefix(options.prefix ?? DEFAULT_REDIS_PREFIX);
     const timeoutMs = positiveInteger(options.timeoutMs ?? DEFAULT_REDIS_TIMEOUT_MS, 'timeoutMs');
-    const client = new Redis(options.url, {
-      lazyConnect: true,
-      // No queueing while disconnected and no resending after a reconnect: a limit decision
-      // that cannot be made now is made by the fail mode, never late.
-      enableOfflineQueue: false,
-      autoResendUnfulfilledCommands: false,
-      maxRetriesPerRequest: 0,
-      commandTimeout: timeoutMs,
-      connectTimeout: Math.max(1000, timeoutMs),
-      // Reconnect quickly, so service returns within about a second of Redis returning.
-      retryStrategy: (attempt) => Math.min(attempt * 50, 1000),
-      // Coalesces the commands of one tick into one write: fewer syscalls under load.
-      enableAutoPipelining: true,
-    }) as Redis & CounterScripts;
+    const client = createRedisClient(options.url, timeoutMs) as Redis & CounterScripts;
     client.defineCommand('porticoSlidingWindow', { numberOfKeys: 2, lua: SLIDING_WINDOW_LUA });
     client.defineCommand('porticoQuota', { numberOfKeys: 1, lua: QUOTA_LUA });
     const store = new RedisCounterStore(
@@ -128,8 +113,7 @@ export class RedisCounterStore implements CounterStore {
       return { allowed: allowed === 1, remaining: Math.max(0, limit - total), retryAfterMs, total };
     } catch (error) {
       this.reportError(error);
-      if (this.countFailure() === 'open') return { allowed: true, remaining: Math.max(0, limit - increment), retryAfterMs: 0, total: increment, failed: 'open' };
-      return { allowed: false, remaining: 0, retryAfterMs: Math.min(FAIL_CLOSED_RETRY_AFTER_MS, windowMs), total: limit, failed: 'closed' };
+      return degradedHit(this.countFailure(), limit, windowMs, increment);
     }
   }
 
@@ -157,7 +141,7 @@ export class RedisCounterStore implements CounterStore {
       return { allowed: false, exceeded: exceeded === 2 ? 'bandwidth' : 'calls', retryAfterMs: end === null ? null : end - now, callsUsed, bytesUsed, periodEnd: end };
     } catch (error) {
       this.reportError(error);
-      return this.degradedQuota(q, q.incrementCalls, q.incrementBytes);
+      return degradedQuota(this.countFailure(), q, q.incrementCalls, q.incrementBytes);
     }
   }
 
@@ -194,30 +178,8 @@ export class RedisCounterStore implements CounterStore {
     return this.failMode;
   }
 
-  private degradedQuota(period: NormalizedPeriod, incrementCalls: number, incrementBytes: number): QuotaResult {
-    // Window boundaries from the local clock: only used to shape the degraded answer.
-    const now = Date.now();
-    const window = quotaWindowAt(now, period.periodMs, period.firstPeriodStart);
-    if (this.countFailure() === 'open') {
-      return { allowed: true, retryAfterMs: 0, callsUsed: incrementCalls, bytesUsed: incrementBytes, periodEnd: window.end, failed: 'open' };
-    }
-    return { allowed: false, retryAfterMs: FAIL_CLOSED_RETRY_AFTER_MS, callsUsed: 0, bytesUsed: 0, periodEnd: window.end, failed: 'closed' };
-  }
-
   private reportError(error: unknown): void {
     this.counts.errors++;
     this.onError?.(error instanceof Error ? error : new Error(String(error)));
-  }
-}
-
-async function waitForFirstConnection(client: Redis, waitMs: number): Promise<void> {
-  client.connect().catch(() => {
-    // Reported through the 'error' listener; retryStrategy keeps trying in the background.
-  });
-  if (client.status === 'ready') return;
-  try {
-    await once(client, 'ready', { signal: AbortSignal.timeout(waitMs) });
-  } catch {
-    // Not connected yet: decisions take the fail mode until the reconnect succeeds.
   }
 }
