@@ -30,7 +30,9 @@ export function clientCertificateOf(socket: Socket, trustAnchors: readonly X509C
 function readPeer(socket: TLSSocket, trustAnchors: readonly X509Certificate[]): ClientCertificateInfo | null {
   const certificate = socket.getPeerX509Certificate();
   if (certificate === undefined) return null;
-  return new PeerCertificate(certificate, socket.authorized, trustAnchors);
+  // OpenSSL reports CERT_REVOKED only when the listener was given a CRL (GatewayTlsOptions.clientCrl).
+  const revoked = String(socket.authorizationError) === 'CERT_REVOKED';
+  return new PeerCertificate(certificate, socket.authorized, trustAnchors, revoked);
 }
 
 class PeerCertificate implements ClientCertificateInfo {
@@ -40,6 +42,7 @@ class PeerCertificate implements ClientCertificateInfo {
     readonly certificate: X509Certificate,
     readonly verifiedByListener: boolean,
     readonly trustAnchors: readonly X509Certificate[],
+    readonly revoked: boolean,
   ) {}
 
   get intermediates(): readonly X509Certificate[] {

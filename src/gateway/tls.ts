@@ -22,6 +22,11 @@ export interface GatewayTlsOptions {
   readonly passphrase?: string;
   /** PEM CA certificate(s) client certificates are verified against; clients are asked for a certificate when set. */
   readonly clientCa?: string | Buffer;
+  /**
+   * PEM certificate revocation list(s) of the client CA: the handshake marks a listed client
+   * certificate as revoked (validate-client-certificate's `validate-revocation` refuses it).
+   */
+  readonly clientCrl?: string | Buffer;
   /** Ask clients for a certificate even without a client CA (identity checks only). Default: a client CA is set. */
   readonly requestClientCertificate?: boolean;
 }
@@ -57,6 +62,7 @@ export function tlsServerOptions(tls: GatewayTlsOptions, limits: EdgeLimits): Tl
     handshakeTimeout: limits.headersTimeoutMs,
     requestCert,
     ...(tls.clientCa === undefined ? {} : { ca: tls.clientCa }),
+    ...(tls.clientCrl === undefined ? {} : { crl: tls.clientCrl }),
     // Policy decides (see the module comment); the handshake's verdict is kept as socket.authorized.
     rejectUnauthorized: false,
     ALPNProtocols: ['http/1.1'],

@@ -13,6 +13,7 @@ import { startEchoUpstream, type EchoUpstream } from '../helpers/echo-upstream.j
 import { SnapshotBuilder } from '../helpers/snapshot-builder.js';
 import { StaticSnapshotSource } from '../helpers/static-snapshot-source.js';
 import type { TestGateway } from '../helpers/test-gateway.js';
+import { makeCrl } from '../helpers/crl.js';
 import { httpsCall } from '../helpers/tls-client.js';
 import { inbound, operationPolicy, sharedEngine, startPolicyGateway, withPolicies } from './harness.js';
 
@@ -239,5 +240,51 @@ describe('a listener that asks for certificates without a client CA', () => {
     expect((await call('untrusted-ok', stranger)).statusCode).toBe(200);
     const echo = (await call('expression', stranger)).json<{ headers: Record<string, string> }>();
     expect(echo.headers['x-client-cert']).toMatch(/^O=Portico Tests, CN=test-client\|CN=Other CA\|.*\|False$/);
+  });
+});
+
+describe('a listener with the client CA revocation list (--tls-client-crl)', () => {
+  const revokedClient = issueCertificate({ commonName: 'revoked-client', kind: 'client' }, ca);
+  let upstream: EchoUpstream;
+  let gateway: GatewayServer;
+  let base: string;
+
+  beforeAll(async () => {
+    upstream = await startEchoUpstream();
+    const documents: Record<string, string> = {
+      basic: OPERATIONS.basic,
+      'no-revocation': '<validate-client-certificate validate-revocation="false" />',
+      reason: OPERATIONS.reason,
+    };
+    const builder = new SnapshotBuilder().api('mtls', { path: 'mtls', serviceUrl: upstream.url, subscriptionRequired: false });
+    for (const name of Object.keys(documents)) builder.operation('mtls', name, 'GET', `/${name}`);
+    const snapshot = withPolicies(builder.build(), {
+      policies: Object.entries(documents).map(([name, policies]) => operationPolicy('mtls', name, name === 'reason' ? REASON_DOCUMENT : inbound(policies))),
+    });
+    const engine = await sharedEngine();
+    const clientCrl = await makeCrl(ca, [revokedClient]);
+    gateway = createGatewayServer({ policies: engine.compile, tls: { cert: pki.server.cert, key: pki.server.key, clientCa: ca.cert, clientCrl } });
+    gateway.attach(new StaticSnapshotSource(snapshot));
+    const { port } = await gateway.listen(0, '127.0.0.1');
+    base = `https://127.0.0.1:${port}/mtls`;
+  });
+  afterAll(async () => {
+    await gateway.close({ drainMs: 1_000 });
+    await upstream.close();
+  });
+
+  const call = (operation: string, presented: Pick<Issued, 'cert' | 'key'>): ReturnType<typeof httpsCall> =>
+    httpsCall(`${base}/${operation}`, { ca: ca.cert, client: presented });
+
+  it('refuses a revoked certificate and lets the others through', async () => {
+    const refused = await call('basic', revokedClient);
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json()).toEqual(INVALID);
+    expect((await call('reason', revokedClient)).text).toBe('ClientCertificateRevoked');
+    expect((await call('basic', client)).statusCode).toBe(200);
+  });
+
+  it('lets a revoked certificate through with validate-revocation="false"', async () => {
+    expect((await call('no-revocation', revokedClient)).statusCode).toBe(200);
   });
 });

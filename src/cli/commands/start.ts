@@ -24,6 +24,8 @@ Options:
   --tls-key FILE       the certificate's PEM private key                      [PORTICO_TLS_KEY]
   --tls-client-ca FILE ask clients for a certificate issued by this PEM CA     [PORTICO_TLS_CLIENT_CA]
                        (consumer mTLS; policies decide: validate-client-certificate)
+  --tls-client-crl FILE PEM revocation list of that CA: listed client certificates
+                       are refused by validate-client-certificate              [PORTICO_TLS_CLIENT_CRL]
   -h, --help           show this help
 
 Environment:
@@ -49,6 +51,7 @@ export const startCommand: Command = {
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       'tls-client-ca': { type: 'string' },
+      'tls-client-crl': { type: 'string' },
     });
     if (help) {
       process.stdout.write(HELP);
@@ -68,6 +71,7 @@ export const startCommand: Command = {
         tlsCert: text('tls-cert'),
         tlsKey: text('tls-key'),
         tlsClientCa: text('tls-client-ca'),
+        tlsClientCrl: text('tls-client-crl'),
       },
       process.env,
     );

@@ -59,12 +59,15 @@ describe('resolveStartSettings', () => {
     expect(resolveStartSettings({ noDemo: false }, env).tls).toEqual({ certFile: resolve('env.pem'), keyFile: resolve('env.key'), clientCaFile: resolve('ca.pem') });
     expect(resolveStartSettings({ noDemo: false, tlsCert: '/x/gw.pem', tlsKey: '/x/gw.key' }, {}).tls).toEqual({ certFile: '/x/gw.pem', keyFile: '/x/gw.key' });
     expect(resolveStartSettings({ noDemo: false }, {}).tls).toBeUndefined();
+    const withCrl = resolveStartSettings({ noDemo: false, tlsCert: '/x/gw.pem', tlsKey: '/x/gw.key', tlsClientCa: '/x/ca.pem' }, { PORTICO_TLS_CLIENT_CRL: '/x/ca.crl' });
+    expect(withCrl.tls).toEqual({ certFile: '/x/gw.pem', keyFile: '/x/gw.key', clientCaFile: '/x/ca.pem', clientCrlFile: '/x/ca.crl' });
   });
 
   it.each([
     [{ tlsCert: 'a.pem' }, '--tls-cert needs --tls-key'],
     [{ tlsKey: 'a.key' }, '--tls-key needs --tls-cert'],
     [{ tlsClientCa: 'ca.pem' }, '--tls-client-ca needs --tls-cert and --tls-key'],
+    [{ tlsCert: 'a.pem', tlsKey: 'a.key', tlsClientCrl: 'ca.crl' }, '--tls-client-crl needs --tls-client-ca'],
   ])('refuses incomplete TLS flags: %o', (flags, message) => {
     expect(() => resolveStartSettings({ noDemo: false, ...flags }, {})).toThrow(message);
   });

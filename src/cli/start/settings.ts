@@ -32,6 +32,8 @@ export interface TlsFiles {
   keyFile: string;
   /** CA whose client certificates the gateway asks for (consumer mTLS). */
   clientCaFile?: string;
+  /** The client CA's revocation list (needs clientCaFile). */
+  clientCrlFile?: string;
 }
 
 export interface StartFlags {
@@ -46,6 +48,7 @@ export interface StartFlags {
   tlsCert?: string;
   tlsKey?: string;
   tlsClientCa?: string;
+  tlsClientCrl?: string;
 }
 
 export const START_DEFAULTS = {
@@ -81,16 +84,27 @@ export function resolveStartSettings(flags: StartFlags, env: NodeJS.ProcessEnv):
     adminToken: fromEnv('PORTICO_ADMIN_TOKEN'),
     policyModules: policyModulesFrom(env),
     workers: parseWorkers(flags.workers ?? fromEnv('PORTICO_WORKERS') ?? '1', flags.workers === undefined ? 'PORTICO_WORKERS' : '--workers', 'start'),
-    tls: tlsFiles(flags.tlsCert ?? fromEnv('PORTICO_TLS_CERT'), flags.tlsKey ?? fromEnv('PORTICO_TLS_KEY'), flags.tlsClientCa ?? fromEnv('PORTICO_TLS_CLIENT_CA')),
+    tls: tlsFiles(
+      flags.tlsCert ?? fromEnv('PORTICO_TLS_CERT'),
+      flags.tlsKey ?? fromEnv('PORTICO_TLS_KEY'),
+      flags.tlsClientCa ?? fromEnv('PORTICO_TLS_CLIENT_CA'),
+      flags.tlsClientCrl ?? fromEnv('PORTICO_TLS_CLIENT_CRL'),
+    ),
   };
 }
 
-function tlsFiles(cert: string | undefined, key: string | undefined, clientCa: string | undefined): TlsFiles | undefined {
+function tlsFiles(cert: string | undefined, key: string | undefined, clientCa: string | undefined, clientCrl: string | undefined): TlsFiles | undefined {
+  if (clientCrl !== undefined && clientCa === undefined) throw new UsageError('--tls-client-crl needs --tls-client-ca (the CA whose certificates it revokes)', 'start');
   if (cert === undefined && key === undefined) {
     if (clientCa !== undefined) throw new UsageError('--tls-client-ca needs --tls-cert and --tls-key (the gateway must serve HTTPS)', 'start');
     return undefined;
   }
   if (cert === undefined) throw new UsageError('--tls-key needs --tls-cert', 'start');
   if (key === undefined) throw new UsageError('--tls-cert needs --tls-key', 'start');
-  return { certFile: resolve(cert), keyFile: resolve(key), ...(clientCa === undefined ? {} : { clientCaFile: resolve(clientCa) }) };
+  return {
+    certFile: resolve(cert),
+    keyFile: resolve(key),
+    ...(clientCa === undefined ? {} : { clientCaFile: resolve(clientCa) }),
+    ...(clientCrl === undefined ? {} : { clientCrlFile: resolve(clientCrl) }),
+  };
 }

@@ -1,5 +1,5 @@
 /**
- * `--tls-cert`, `--tls-key`, `--tls-client-ca`: the PEM files are read and checked before
+ * `--tls-cert`, `--tls-key`, `--tls-client-ca`, `--tls-client-crl`: the PEM files are read and checked before
  * anything starts, so a wrong path or a key that does not belong to the certificate is one
  * line naming the file, not an OpenSSL error from deep inside the listener.
  */
@@ -23,6 +23,10 @@ export async function loadTlsFiles(files: TlsFiles): Promise<LoadedTls> {
   const cert = await readPem('--tls-cert', files.certFile);
   const key = await readPem('--tls-key', files.keyFile);
   const clientCa = files.clientCaFile === undefined ? undefined : await readPem('--tls-client-ca', files.clientCaFile);
+  const clientCrl = files.clientCrlFile === undefined ? undefined : await readPem('--tls-client-crl', files.clientCrlFile);
+  if (clientCrl !== undefined && !clientCrl.includes('-----BEGIN X509 CRL-----')) {
+    throw new StartupError(`--tls-client-crl ${files.clientCrlFile} is not a PEM certificate revocation list`);
+  }
 
   let certificate: X509Certificate;
   try {
@@ -48,7 +52,7 @@ export async function loadTlsFiles(files: TlsFiles): Promise<LoadedTls> {
     }
   }
   return {
-    options: { cert, key, ...(clientCa === undefined ? {} : { clientCa }) },
+    options: { cert, key, ...(clientCa === undefined ? {} : { clientCa }), ...(clientCrl === undefined ? {} : { clientCrl }) },
     // Not checkIssued: a self-signed server certificate usually lacks the keyCertSign usage it checks.
     selfSigned: certificate.subject === certificate.issuer && certificate.verify(certificate.publicKey),
   };

@@ -79,6 +79,8 @@ export interface ClientCertificateInfo {
   readonly verifiedByListener: boolean;
   /** The listener's client CA certificates (trust anchors); empty when it has none. */
   readonly trustAnchors: readonly X509Certificate[];
+  /** The listener has a revocation list and the handshake found this certificate on it. */
+  readonly revoked: boolean;
 }
 
 export interface PolicyContext {

@@ -6,8 +6,9 @@
  * identity. A failure is 401 `{"statusCode":401,"message":"Invalid client certificate."}`
  * (LastError.Reason says which check failed), unless ignore-error lets the request through.
  *
- * Revocation: Portico has no CRL or OCSP source, so a certificate is treated as not revoked
- * (see docs/mtls.md). Everything per certificate is worked out once per connection.
+ * Revocation: checked against the listener's CRL (`--tls-client-crl`), which the TLS handshake
+ * applies; without one a certificate counts as not revoked (no OCSP; see docs/mtls.md).
+ * Everything per certificate is worked out once per connection.
  */
 import type { PolicyContext } from '../contract/context.js';
 import type { CompileContext, PolicyDefinition } from '../engine/definition.js';
@@ -25,6 +26,7 @@ const UNTRUSTED = new PolicyFailure(401, 'ClientCertificateNotTrusted', MESSAGE)
 const NOT_YET_VALID = new PolicyFailure(401, 'ClientCertificateNotYetValid', MESSAGE);
 const EXPIRED = new PolicyFailure(401, 'ClientCertificateExpired', MESSAGE);
 const NO_IDENTITY = new PolicyFailure(401, 'ClientCertificateIdentityMismatch', MESSAGE);
+const REVOKED = new PolicyFailure(401, 'ClientCertificateRevoked', MESSAGE);
 
 const FLAG = { type: 'bool', expression: false } as const;
 
@@ -42,8 +44,7 @@ export const validateClientCertificatePolicy: PolicyDefinition = {
     const trust = flag(element, c, 'validate-trust', true);
     const notBefore = flag(element, c, 'validate-not-before', true);
     const notAfter = flag(element, c, 'validate-not-after', true);
-    // Accepted for compatibility; there is nothing to check revocation against (module comment).
-    flag(element, c, 'validate-revocation', true);
+    const revocation = flag(element, c, 'validate-revocation', true);
     const ignoreError = flag(element, c, 'ignore-error', false);
     const identities = compileIdentities(element, c);
 
@@ -52,6 +53,7 @@ export const validateClientCertificatePolicy: PolicyDefinition = {
       if (presented === null) return MISSING;
       const facts = certificateFacts(presented);
       if (trust && !facts.trusted) return UNTRUSTED;
+      if (revocation && presented.revoked) return REVOKED;
       const now = Date.now();
       if (notBefore && now < facts.notBefore.getTime()) return NOT_YET_VALID;
       if (notAfter && now > facts.notAfter.getTime()) return EXPIRED;
