@@ -116,7 +116,7 @@ describe('portico', () => {
   it('lists the commands, and rejects an unknown one with exit 2', async () => {
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/start .*\n.*validate/);
+    expect(help.stdout).toMatch(/start .*\n.*gateway .*\n.*validate/);
     const unknown = await runCli(['frobnicate']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown command 'frobnicate'/);

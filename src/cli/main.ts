@@ -2,10 +2,11 @@
 import { PorticoError } from '../model/errors.js';
 import { UsageError } from './arguments.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type Command } from './command.js';
+import { gatewayCommand } from './commands/gateway.js';
 import { startCommand } from './commands/start.js';
 import { validateCommand } from './commands/validate.js';
 
-const COMMANDS: readonly Command[] = [startCommand, validateCommand];
+const COMMANDS: readonly Command[] = [startCommand, gatewayCommand, validateCommand];
 
 function generalHelp(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

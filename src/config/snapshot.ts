@@ -35,6 +35,18 @@ export interface ConfigSnapshot {
    * every replica because they come from the control plane. Absent from older snapshots.
    */
   signingKeys?: SnapshotSigningKey[];
+  /**
+   * Self-hosted gateways and the APIs assigned to each. The control plane uses it to cut
+   * the snapshot it serves to one gateway (which then carries none of these); gateways
+   * ignore it. Absent from older snapshots.
+   */
+  gateways?: SnapshotGateway[];
+}
+
+export interface SnapshotGateway {
+  id: string;
+  /** Ids of the APIs assigned to the gateway (`/gateways/{id}/apis/{apiId}`); their revisions go with them. */
+  apiIds: string[];
 }
 
 export interface SnapshotApi {

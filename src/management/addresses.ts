@@ -28,6 +28,8 @@ export const COLLECTION_OF: { readonly [K in ResourceKind]: string } = {
   tag: 'tags',
   certificate: 'certificates',
   signingKey: 'signingKeys',
+  gateway: 'gateways',
+  gatewayApi: 'apis',
 };
 
 /** The only id a policy resource may have at any scope, as in APIM. */
@@ -55,9 +57,13 @@ export function groupParent(groupId: string): string {
   return `groups/${groupId}`;
 }
 
+export function gatewayParent(gatewayId: string): string {
+  return `gateways/${gatewayId}`;
+}
+
 /**
  * The resource that owns `parent`, or undefined for the root. Only the parents the
- * resource model has are recognised: an API, an API's operation, a product, a group.
+ * resource model has are recognised: an API, an API's operation, a product, a group, a gateway.
  */
 export function ownerOf(parent: string): ResourceKey | undefined {
   if (parent === '') return undefined;
@@ -65,6 +71,7 @@ export function ownerOf(parent: string): ResourceKey | undefined {
   if (parts.length === 2 && parts[0] === 'apis') return { kind: 'api', parent: '', id: parts[1] };
   if (parts.length === 2 && parts[0] === 'products') return { kind: 'product', parent: '', id: parts[1] };
   if (parts.length === 2 && parts[0] === 'groups') return { kind: 'group', parent: '', id: parts[1] };
+  if (parts.length === 2 && parts[0] === 'gateways') return { kind: 'gateway', parent: '', id: parts[1] };
   if (parts.length === 4 && parts[0] === 'apis' && parts[2] === 'operations') {
     return { kind: 'operation', parent: apiParent(parts[1]), id: parts[3] };
   }
@@ -72,7 +79,7 @@ export function ownerOf(parent: string): ResourceKey | undefined {
 }
 
 /** Kinds whose resources own children (deleted with them). */
-export const KINDS_WITH_CHILDREN: ReadonlySet<ResourceKind> = new Set(['api', 'operation', 'product', 'group']);
+export const KINDS_WITH_CHILDREN: ReadonlySet<ResourceKind> = new Set(['api', 'operation', 'product', 'group', 'gateway']);
 
 /** Matches the ARM prefix APIM puts in front of every resource id. */
 export const ARM_PREFIX_PATTERN =
@@ -117,6 +124,8 @@ const PARENT_KINDS: { readonly [K in ResourceKind]: readonly (ResourceKind | '')
   tag: [''],
   certificate: [''],
   signingKey: [''],
+  gateway: [''],
+  gatewayApi: ['gateway'],
 };
 
 /** True when `parent` is a place a resource of `kind` can live. */

@@ -28,6 +28,8 @@ const SCHEMA_NAMES: { readonly [K in ResourceKind]: string } = {
   tag: 'Tag',
   certificate: 'Certificate',
   signingKey: 'SigningKey',
+  gateway: 'Gateway',
+  gatewayApi: 'GatewayApiLink',
 };
 
 const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
@@ -315,6 +317,61 @@ function addActionPaths(paths: Record<string, Json>): void {
           content: { 'application/json': { schema: { type: 'object', properties: { value: { type: 'string', description: 'The value.' } } } } },
         },
         ...errorResponses('404'),
+      },
+    },
+  };
+  addGatewayActionPaths(paths);
+}
+
+/** The self-hosted gateway's key actions and its configuration pull (docs/gateway.md). */
+function addGatewayActionPaths(paths: Record<string, Json>): void {
+  const params = [...pathParameters('/gateways/:gatewayId'), API_VERSION];
+  const keyType = { type: 'string', enum: ['primary', 'secondary'], description: 'Which key.' };
+  const object = (properties: Record<string, Json>, required: string[] = []): Json => ({ type: 'object', properties, required });
+  const jsonBody = (schema: Json): Json => ({ required: true, content: { 'application/json': { schema } } });
+  paths['/gateways/{gatewayId}/listKeys'] = {
+    post: {
+      summary: "Read a gateway's keys",
+      parameters: params,
+      responses: {
+        '200': { description: 'The keys.', content: { 'application/json': { schema: object({ primary: { type: 'string' }, secondary: { type: 'string' } }) } } },
+        ...errorResponses('404'),
+      },
+    },
+  };
+  paths['/gateways/{gatewayId}/regenerateKey'] = {
+    post: {
+      summary: "Replace one of a gateway's keys; tokens it signed stop working",
+      parameters: params,
+      requestBody: jsonBody(object({ keyType }, ['keyType'])),
+      responses: { '204': { description: 'Regenerated.' }, ...errorResponses('400', '404') },
+    },
+  };
+  paths['/gateways/{gatewayId}/generateToken'] = {
+    post: {
+      summary: 'Sign a token for `portico gateway` (expiry in the future, at most 30 days ahead)',
+      parameters: params,
+      requestBody: jsonBody(object({ keyType, expiry: { type: 'string', format: 'date-time', description: 'When the token expires.' } }, ['expiry'])),
+      responses: {
+        '200': { description: "The token, 'GatewayKey …'.", content: { 'application/json': { schema: object({ value: { type: 'string' } }) } } },
+        ...errorResponses('400', '404'),
+      },
+    },
+  };
+  paths['/gateways/{gatewayId}/configuration'] = {
+    get: {
+      summary: "The gateway's configuration snapshot (Portico extension; Authorization: GatewayKey <token>, not the admin token)",
+      security: [],
+      parameters: [
+        ...params,
+        { name: 'waitSeconds', in: 'query', required: false, description: 'Long poll: wait up to this long (0-60) for a revision newer than If-None-Match.', schema: { type: 'integer', minimum: 0, maximum: 60 } },
+        { name: 'If-None-Match', in: 'header', required: false, description: 'The revision the gateway has, as its ETag.', schema: { type: 'string' } },
+      ],
+      responses: {
+        '200': { description: 'The snapshot; ETag is its revision.' },
+        '304': { description: 'No newer revision (within waitSeconds).' },
+        '401': { description: 'Missing, malformed, altered, expired or revoked gateway token; the error says which.' },
+        '503': { description: 'No snapshot published yet.' },
       },
     },
   };

@@ -10,6 +10,7 @@ import { rewriteArmUrl } from './routes/arm-prefix.js';
 import { registerBearerAuth } from './routes/auth.js';
 import { registerErrorHandlers } from './routes/error-handler.js';
 import { registerJsonBodyParser } from './routes/json-body.js';
+import { registerGatewayRoutes, type SnapshotFeed } from './routes/gateway-handlers.js';
 import { registerLinkRoutes } from './routes/link-handlers.js';
 import { registerMetricsRoute, type MetricsEndpoint } from './routes/metrics.js';
 import { registerResourceRoutes, type PolicyConverter } from './routes/resource-handlers.js';
@@ -26,8 +27,12 @@ export interface ManagementServerOptions {
   keyring: ManagementKeyring;
   /** Bearer token every non-public route requires. */
   adminToken: string;
-  /** Rebuilds and publishes the gateway snapshot after each committed write. */
-  publisher?: Pick<SnapshotPublisher, 'schedule'>;
+  /**
+   * Rebuilds and publishes the gateway snapshot after each committed write. When it also
+   * offers `current` and `subscribe` (the SnapshotPublisher does), self-hosted gateways
+   * can pull their configuration from `/gateways/{id}/configuration`.
+   */
+  publisher?: Pick<SnapshotPublisher, 'schedule'> & Partial<SnapshotFeed>;
   logger?: Logger;
   /** Largest accepted request body, bytes. */
   bodyLimit?: number;
@@ -52,6 +57,11 @@ export interface ManagementServer {
   service: ManagementService;
   listen(port: number, host?: string): Promise<AddressInfo>;
   close(): Promise<void>;
+}
+
+function snapshotFeedOf(publisher: ManagementServerOptions['publisher']): SnapshotFeed | undefined {
+  if (publisher?.current === undefined || publisher.subscribe === undefined) return undefined;
+  return { current: publisher.current.bind(publisher), subscribe: publisher.subscribe.bind(publisher) };
 }
 
 export function createManagementServer(options: ManagementServerOptions): ManagementServer {
@@ -91,6 +101,7 @@ export function createManagementServer(options: ManagementServerOptions): Manage
   for (const route of LINK_ROUTES) registerLinkRoutes(app, service, route);
   registerActionRoutes(app, service);
   registerSigningKeyRoutes(app, service);
+  registerGatewayRoutes(app, service, snapshotFeedOf(options.publisher));
 
   return {
     app,

@@ -1,4 +1,5 @@
-import { NotFoundError } from '../model/errors.js';
+import { NotFoundError, ValidationError } from '../model/errors.js';
+import type { GatewayKeyType } from '../model/resources/index.js';
 import type { ResourceKind } from '../model/kinds.js';
 import { RESOURCE_KINDS } from '../model/kinds.js';
 import type { ResourceKey, Store, StoredResource, StoreTx } from '../store/types.js';
@@ -13,6 +14,8 @@ import { buildCandidateSnapshot } from './snapshot-builder.js';
 import { declarativeRefusal, SnapshotRefusedError } from './snapshot-refusal.js';
 import { namedValueOf } from './rules/named-value.js';
 import type { ManagementKeyring } from './rules/types.js';
+import { generateGatewayKey, openGatewayKeys, sealGatewayKeys } from './gateway-keys.js';
+import { signGatewayToken, tokenExpiryProblem, verifyGatewayToken, type GatewayKeys, type TokenCheck } from './gateway-tokens.js';
 import { ensureSigningKeys, rotateSigningKeys } from './signing-keys.js';
 import { generateSubscriptionKey, openKey, sealKeys, type KeySlot } from './subscription-keys.js';
 
@@ -157,6 +160,40 @@ export class ManagementService {
       return { stored: await tx.put({ ...key, properties: stored.properties, ...sealed }), changed: true };
     });
     return this.view(outcome.stored);
+  }
+
+  /** APIM `listKeys` on a gateway: the only way to read its keys. */
+  async listGatewayKeys(gatewayId: string): Promise<GatewayKeys & { etag: string }> {
+    const stored = await this.requireStored({ kind: 'gateway', parent: '', id: gatewayId });
+    return { ...openGatewayKeys(this.keyring, stored), etag: stored.etag };
+  }
+
+  /** APIM `regenerateKey`: a new key in one slot; every token it signed stops working. */
+  async regenerateGatewayKey(gatewayId: string, keyType: GatewayKeyType): Promise<ResourceView> {
+    const key: ResourceKey = { kind: 'gateway', parent: '', id: gatewayId };
+    const outcome = await this.write(async ({ tx }) => {
+      const stored = await tx.get(key);
+      if (!stored) throw notFound(key);
+      const keys = openGatewayKeys(this.keyring, stored);
+      keys[keyType] = generateGatewayKey();
+      return { stored: await tx.put({ ...key, properties: stored.properties, secrets: sealGatewayKeys(this.keyring, gatewayId, keys) }), changed: true };
+    });
+    return this.view(outcome.stored);
+  }
+
+  /** APIM `generateToken`: a token for `portico gateway`, signed with one of the gateway's keys. 400 for a bad expiry. */
+  async generateGatewayToken(gatewayId: string, keyType: GatewayKeyType, expiry: Date, now = new Date()): Promise<string> {
+    const problem = tokenExpiryProblem(expiry, now);
+    if (problem !== undefined) throw new ValidationError(problem, [{ code: 'InvalidExpiry', target: 'expiry', message: problem }]);
+    const keys = await this.listGatewayKeys(gatewayId);
+    return signGatewayToken(gatewayId, expiry, keys[keyType]);
+  }
+
+  /** Checks a gateway token against the gateway's current keys (see gateway-tokens.ts). */
+  async checkGatewayToken(gatewayId: string, token: string, now = new Date()): Promise<TokenCheck> {
+    const stored = await this.store.get({ kind: 'gateway', parent: '', id: gatewayId });
+    if (!stored) return { ok: false, reason: `Gateway '${gatewayId}' is not registered with this management service.` };
+    return verifyGatewayToken(token, gatewayId, openGatewayKeys(this.keyring, stored), now);
   }
 
   /** APIM `listValue`: a named value's value, secret or not. */

@@ -76,7 +76,7 @@ async function readAll(store: StoreReader): Promise<ResourcesByKind> {
   const kinds: ResourceKind[] = [
     'api', 'operation', 'apiSchema', 'product', 'productApi', 'productGroup', 'subscription', 'user', 'group', 'groupUser',
     'backend', 'namedValue', 'policy', 'policyFragment', 'apiVersionSet', 'tag', 'certificate',
-    'signingKey',
+    'signingKey', 'gateway', 'gatewayApi',
   ];
   const lists = await Promise.all(kinds.map((kind) => listAll(store, kind)));
   return Object.fromEntries(kinds.map((kind, i) => [kind, lists[i]])) as ResourcesByKind;
@@ -126,6 +126,10 @@ function assemble(revision: number, r: ResourcesByKind, keyring: ManagementKeyri
     }),
     certificates: r.certificate.map((c) => toCertificate(c, keyring)),
     signingKeys: snapshotSigningKeys(r.signingKey, keyring, createdAt),
+    gateways: r.gateway.map((g) => ({
+      id: g.id,
+      apiIds: r.gatewayApi.filter((link) => link.parent === `gateways/${g.id}`).map((link) => link.id),
+    })),
   };
 }
 

@@ -24,6 +24,10 @@ export const RESOURCE_KINDS = [
   'certificate',
   /** A gateway token-signing key (Portico extension; written only by the control plane). */
   'signingKey',
+  /** A self-hosted gateway (`portico gateway`); its keys are sealed beside its properties. */
+  'gateway',
+  /** Assignment of an API to a gateway: `/gateways/{g}/apis/{apiId}`. */
+  'gatewayApi',
 ] as const;
 
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];

@@ -1,7 +1,7 @@
 import { parseCommandArguments } from '../arguments.js';
 import { EXIT_FAILURE, EXIT_OK, type Command } from '../command.js';
 import { runAllInOne } from '../start/run-all-in-one.js';
-import { resolveStartSettings, START_DEFAULTS } from '../start/settings.js';
+import { GATEWAY_LISTENER_OPTIONS, gatewayListenerFlags, resolveStartSettings, START_DEFAULTS } from '../start/settings.js';
 import { exitEvenIfHandlesLinger } from '../start/shutdown.js';
 
 const HELP = `Usage: portico start [options]
@@ -42,16 +42,9 @@ export const startCommand: Command = {
     const { values, help } = parseCommandArguments('start', args, {
       config: { type: 'string' },
       data: { type: 'string' },
-      'gateway-port': { type: 'string' },
       'admin-port': { type: 'string' },
-      host: { type: 'string' },
       'no-demo': { type: 'boolean' },
-      'drain-ms': { type: 'string' },
-      workers: { type: 'string' },
-      'tls-cert': { type: 'string' },
-      'tls-key': { type: 'string' },
-      'tls-client-ca': { type: 'string' },
-      'tls-client-crl': { type: 'string' },
+      ...GATEWAY_LISTENER_OPTIONS,
     });
     if (help) {
       process.stdout.write(HELP);
@@ -62,16 +55,9 @@ export const startCommand: Command = {
       {
         config: text('config'),
         data: text('data'),
-        gatewayPort: text('gateway-port'),
         adminPort: text('admin-port'),
-        host: text('host'),
         noDemo: values['no-demo'] === true,
-        drainMs: text('drain-ms'),
-        workers: text('workers'),
-        tlsCert: text('tls-cert'),
-        tlsKey: text('tls-key'),
-        tlsClientCa: text('tls-client-ca'),
-        tlsClientCrl: text('tls-client-crl'),
+        ...gatewayListenerFlags(text),
       },
       process.env,
     );

@@ -8,12 +8,8 @@ import { PorticoError } from '../../model/errors.js';
 import { Keyring } from '../../store/keyring.js';
 import { openStore } from '../../store/open.js';
 import type { Store } from '../../store/types.js';
-import type { PolicyEngine } from '../../policies/index.js';
-import { cacheOptionsFromEnv, openCaches, type OpenedCaches } from '../../counters/cache-open.js';
-import { openCounterStore } from '../../counters/open.js';
-import type { CounterStore } from '../../counters/types.js';
-import { counterStoreOptionsFromEnv } from '../../counters/env.js';
-import { managementPolicyHooks, openPolicyEngine } from '../policy-engine.js';
+import { managementPolicyHooks } from '../policy-engine.js';
+import { openPolicyStack, type PolicyStack } from '../policy-stack.js';
 import { gatewaySnapshotCheck } from '../snapshot-check.js';
 import { openObservability, type Observability } from '../observability.js';
 import { registerDemoEcho } from './demo-echo.js';
@@ -44,25 +40,8 @@ export async function openAllInOne(settings: StartSettings, adminToken: string, 
   // First: a wrong TLS file is reported before anything is opened.
   const tls = settings.tls === undefined ? undefined : await loadTlsFiles(settings.tls);
   const keyring = await Keyring.load({ dataDir: settings.dataDir, env: process.env });
-  const counters = await openCounterStore({
-    // PORTICO_REDIS_URL, _PREFIX, _FAIL_MODE, _TIMEOUT_MS (docs/limits.md).
-    ...counterStoreOptionsFromEnv(process.env),
-    // The URL may hold a password, so only the error's message is logged.
-    onError: (error) => logger.warn({ err: { message: error.message } }, 'rate-limit counter store error'),
-  });
-  const caches = await openCaches({
-    // PORTICO_REDIS_URL, _PREFIX and PORTICO_CACHE_MAX_BYTES (docs/caching.md).
-    ...cacheOptionsFromEnv(process.env),
-    onError: (error) => logger.warn({ err: { message: error.message } }, 'cache store error'),
-  }).catch(async (error: unknown) => {
-    await counters.close();
-    throw error;
-  });
-  const policies = await openPolicyEngine(settings.policyModules, counters, caches).catch(async (error: unknown) => {
-    await counters.close();
-    await caches.close();
-    throw error;
-  });
+  const stack = await openPolicyStack(settings.policyModules, logger);
+  const { counters, policies } = stack;
   const store = await openStore({ dataDir: settings.dataDir, databaseUrl: settings.databaseUrl });
   try {
     const publisher = new SnapshotPublisher({ store, keyring, logger });
@@ -93,12 +72,10 @@ export async function openAllInOne(settings: StartSettings, adminToken: string, 
       tls: tls?.options,
     });
     gateway.attach(publisher);
-    return Object.assign(wire(settings, store, publisher, management, gateway, policies, counters, caches, observability), { gatewayTls: tls });
+    return Object.assign(wire(settings, store, publisher, management, gateway, stack, observability), { gatewayTls: tls });
   } catch (error) {
     await store.close();
-    await policies.close();
-    await counters.close();
-    await caches.close();
+    await stack.close();
     throw error;
   }
 }
@@ -109,9 +86,7 @@ function wire(
   publisher: SnapshotPublisher,
   management: ManagementServer,
   gateway: GatewayServer | GatewayCluster,
-  policies: PolicyEngine,
-  counters: CounterStore,
-  caches: OpenedCaches,
+  stack: PolicyStack,
   observability: Observability,
 ): AllInOne {
   return {
@@ -130,9 +105,7 @@ function wire(
       await observability.close();
       await publisher.close();
       await store.close();
-      await policies.close();
-      await counters.close();
-      await caches.close();
+      await stack.close();
     },
   };
 }

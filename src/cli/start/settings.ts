@@ -36,19 +36,49 @@ export interface TlsFiles {
   clientCrlFile?: string;
 }
 
-export interface StartFlags {
-  config?: string;
-  data?: string;
+/** The gateway listener's flags, the same for `portico start` and `portico gateway`. */
+export interface GatewayListenerFlags {
   gatewayPort?: string;
-  adminPort?: string;
   host?: string;
-  noDemo: boolean;
   drainMs?: string;
   workers?: string;
   tlsCert?: string;
   tlsKey?: string;
   tlsClientCa?: string;
   tlsClientCrl?: string;
+}
+
+/** parseArgs options of the GatewayListenerFlags. */
+export const GATEWAY_LISTENER_OPTIONS = {
+  'gateway-port': { type: 'string' },
+  host: { type: 'string' },
+  'drain-ms': { type: 'string' },
+  workers: { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'tls-client-ca': { type: 'string' },
+  'tls-client-crl': { type: 'string' },
+} as const;
+
+/** The GatewayListenerFlags from parsed values (`text` reads one flag's value). */
+export function gatewayListenerFlags(text: (name: keyof typeof GATEWAY_LISTENER_OPTIONS) => string | undefined): GatewayListenerFlags {
+  return {
+    gatewayPort: text('gateway-port'),
+    host: text('host'),
+    drainMs: text('drain-ms'),
+    workers: text('workers'),
+    tlsCert: text('tls-cert'),
+    tlsKey: text('tls-key'),
+    tlsClientCa: text('tls-client-ca'),
+    tlsClientCrl: text('tls-client-crl'),
+  };
+}
+
+export interface StartFlags extends GatewayListenerFlags {
+  config?: string;
+  data?: string;
+  adminPort?: string;
+  noDemo: boolean;
 }
 
 export const START_DEFAULTS = {
@@ -93,14 +123,21 @@ export function resolveStartSettings(flags: StartFlags, env: NodeJS.ProcessEnv):
   };
 }
 
-function tlsFiles(cert: string | undefined, key: string | undefined, clientCa: string | undefined, clientCrl: string | undefined): TlsFiles | undefined {
-  if (clientCrl !== undefined && clientCa === undefined) throw new UsageError('--tls-client-crl needs --tls-client-ca (the CA whose certificates it revokes)', 'start');
+/** The gateway's TLS files from flags or PORTICO_TLS_*; shared with `portico gateway` (hence `command`). */
+export function tlsFiles(
+  cert: string | undefined,
+  key: string | undefined,
+  clientCa: string | undefined,
+  clientCrl: string | undefined,
+  command = 'start',
+): TlsFiles | undefined {
+  if (clientCrl !== undefined && clientCa === undefined) throw new UsageError('--tls-client-crl needs --tls-client-ca (the CA whose certificates it revokes)', command);
   if (cert === undefined && key === undefined) {
-    if (clientCa !== undefined) throw new UsageError('--tls-client-ca needs --tls-cert and --tls-key (the gateway must serve HTTPS)', 'start');
+    if (clientCa !== undefined) throw new UsageError('--tls-client-ca needs --tls-cert and --tls-key (the gateway must serve HTTPS)', command);
     return undefined;
   }
-  if (cert === undefined) throw new UsageError('--tls-key needs --tls-cert', 'start');
-  if (key === undefined) throw new UsageError('--tls-cert needs --tls-key', 'start');
+  if (cert === undefined) throw new UsageError('--tls-key needs --tls-cert', command);
+  if (key === undefined) throw new UsageError('--tls-cert needs --tls-key', command);
   return {
     certFile: resolve(cert),
     keyFile: resolve(key),

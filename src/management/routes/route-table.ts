@@ -1,5 +1,5 @@
 import type { ResourceKind } from '../../model/kinds.js';
-import { apiParent, operationParent, productParent, groupParent } from '../addresses.js';
+import { apiParent, gatewayParent, operationParent, productParent, groupParent } from '../addresses.js';
 
 type Params = Record<string, string>;
 
@@ -120,6 +120,15 @@ export const RESOURCE_ROUTES: readonly ResourceRoute[] = [
     patch: false,
   },
   {
+    kind: 'gateway',
+    collection: '/gateways',
+    idParam: 'gatewayId',
+    parent: () => '',
+    type: `${T}/gateways`,
+    title: 'self-hosted gateway',
+    patch: true,
+  },
+  {
     kind: 'policyFragment',
     collection: '/policyFragments',
     idParam: 'fragmentId',
@@ -157,5 +166,14 @@ export const LINK_ROUTES: readonly LinkRoute[] = [
     parent: (p) => groupParent(p.groupId),
     type: `${T}/groups/users`,
     title: 'member of a group',
+  },
+  {
+    kind: 'gatewayApi',
+    linked: 'api',
+    collection: '/gateways/:gatewayId/apis',
+    idParam: 'apiId',
+    parent: (p) => gatewayParent(p.gatewayId),
+    type: `${T}/gateways/apis`,
+    title: 'API assigned to a self-hosted gateway',
   },
 ];

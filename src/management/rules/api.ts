@@ -55,6 +55,10 @@ export const apiRules: KindRules = {
     for (const link of await listAll(tx, 'productApi')) {
       if (link.id === key.id) await tx.delete({ kind: 'productApi', parent: link.parent, id: link.id });
     }
+    // Nor does a gateway keep serving it.
+    for (const link of await listAll(tx, 'gatewayApi')) {
+      if (link.id === key.id) await tx.delete({ kind: 'gatewayApi', parent: link.parent, id: link.id });
+    }
     // A subscription scoped to a deleted API could never be used again; APIM deletes them too.
     for (const subscription of await listAll(tx, 'subscription')) {
       if (subscription.properties.scope === `/apis/${key.id}`) await tx.delete({ kind: 'subscription', parent: '', id: subscription.id });

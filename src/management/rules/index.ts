@@ -5,7 +5,8 @@ import { apiVersionSetRules } from './api-version-set.js';
 import { backendRules } from './backend.js';
 import { certificateRules } from './certificate.js';
 import { groupRules } from './group.js';
-import { groupUserRules, productApiRules, productGroupRules } from './links.js';
+import { gatewayRules } from './gateway.js';
+import { gatewayApiRules, groupUserRules, productApiRules, productGroupRules } from './links.js';
 import { namedValueRules } from './named-value.js';
 import { operationRules } from './operation.js';
 import { plainRules } from './plain.js';
@@ -36,6 +37,8 @@ export const KIND_RULES: { readonly [K in ResourceKind]: KindRules } = {
   tag: plainRules,
   certificate: certificateRules,
   signingKey: signingKeyRules,
+  gateway: gatewayRules,
+  gatewayApi: gatewayApiRules,
 };
 
 export type { KindRules, ManagementKeyring } from './types.js';

@@ -26,3 +26,5 @@ function linkRules(linked: ResourceKind, echoField: string): KindRules {
 export const productApiRules = linkRules('api', 'apiId');
 export const productGroupRules = linkRules('group', 'groupId');
 export const groupUserRules = linkRules('user', 'userId');
+/** APIM's gateway–API association body echoes no id (only provisioningState), so nothing is checked against the URL. */
+export const gatewayApiRules = linkRules('api', 'apiId');

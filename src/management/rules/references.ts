@@ -66,4 +66,6 @@ export const KIND_LABEL: { readonly [K in ResourceKind]: string } = {
   tag: 'Tag',
   certificate: 'Certificate',
   signingKey: 'Signing key',
+  gateway: 'Gateway',
+  gatewayApi: 'Gateway API assignment',
 };

@@ -5,6 +5,7 @@ import { API_SCHEMA_READ_ONLY, ApiSchemaPropertiesSchema, type ApiSchemaProperti
 import { ApiVersionSetPropertiesSchema, type ApiVersionSetProperties } from './api-version-set.js';
 import { BackendPropertiesSchema, type BackendProperties } from './backend.js';
 import { CERTIFICATE_READ_ONLY, CertificatePropertiesSchema, type CertificateProperties } from './certificate.js';
+import { GatewayApiLinkPropertiesSchema, GatewayPropertiesSchema, type GatewayApiLinkProperties, type GatewayProperties } from './gateway.js';
 import { GROUP_READ_ONLY, GroupPropertiesSchema, type GroupProperties } from './group.js';
 import {
   GroupUserLinkPropertiesSchema,
@@ -44,6 +45,8 @@ export interface ResourcePropertiesByKind {
   tag: TagProperties;
   certificate: CertificateProperties;
   signingKey: SigningKeyProperties;
+  gateway: GatewayProperties;
+  gatewayApi: GatewayApiLinkProperties;
 }
 
 export interface ResourceModel {
@@ -74,6 +77,8 @@ export const RESOURCE_MODELS: { readonly [K in ResourceKind]: ResourceModel } = 
   tag: { schema: TagPropertiesSchema, readOnly: [], defaultToId: ['displayName'] },
   certificate: { schema: CertificatePropertiesSchema, readOnly: CERTIFICATE_READ_ONLY, defaultToId: [] },
   signingKey: { schema: SigningKeyPropertiesSchema, readOnly: [], defaultToId: [] },
+  gateway: { schema: GatewayPropertiesSchema, readOnly: [], defaultToId: [] },
+  gatewayApi: { schema: GatewayApiLinkPropertiesSchema, readOnly: [], defaultToId: [] },
 };
 
 export * from './api.js';
@@ -81,6 +86,7 @@ export * from './api-schema.js';
 export * from './api-version-set.js';
 export * from './backend.js';
 export * from './certificate.js';
+export * from './gateway.js';
 export * from './group.js';
 export * from './links.js';
 export * from './named-value.js';
