@@ -27,7 +27,18 @@ export function counterKey(parts: readonly string[]): string {
 export function counterKeyWithPrefix(fixed: readonly string[]): (last: string) => string {
   if (fixed.length === 0) return (last) => escapePart(last);
   const prefix = counterKey(fixed) + SEPARATOR;
-  return (last) => prefix + escapePart(last);
+  // The counter-key value is usually the same string object call after call (a subscription
+  // or API id): returning the same key string then spares the concatenation, and the store's
+  // map finds the key's hash already computed on it.
+  let lastPart: string | undefined;
+  let lastKey = '';
+  return (last) => {
+    if (last !== lastPart) {
+      lastKey = prefix + escapePart(last);
+      lastPart = last;
+    }
+    return lastKey;
+  };
 }
 
 const SPECIAL = /[%:{}]/;

@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { ForwardHeaders, InspectedRequestHeaders } from './edge/request-headers.js';
+import { newHeaderBag } from './edge/hop-by-hop.js';
 import type { NormalisedPath } from './edge/request-path.js';
 import type { CompiledApi, CompiledOperation, CompiledProduct, CompiledSubscription } from './model.js';
 import type { BackendCertificateHandle, ClientCertificateInfo, ForwardOptions, PolicyContext } from '../policies/contract/context.js';
@@ -55,7 +56,7 @@ export interface GatewaySettings {
   readonly clientCas: readonly X509Certificate[];
 }
 
-const NO_HEADERS: ForwardHeaders = Object.freeze(Object.create(null) as ForwardHeaders);
+const NO_HEADERS: ForwardHeaders = Object.freeze(newHeaderBag());
 const NO_PARAMETERS: ReadonlyMap<string, string> = new Map();
 
 /**

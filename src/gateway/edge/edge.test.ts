@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../errors.js';
-import { stripResponseHopByHop } from './hop-by-hop.js';
+import { newHeaderBag, withoutResponseHopByHop } from './hop-by-hop.js';
 import { inspectRequestHeaders, type InspectedRequestHeaders } from './request-headers.js';
 import { normaliseRequestPath, pathFrom } from './request-path.js';
 
@@ -145,7 +145,7 @@ describe('inspectRequestHeaders', () => {
   });
 });
 
-describe('stripResponseHopByHop', () => {
+describe('withoutResponseHopByHop', () => {
   it('removes hop-by-hop headers and those Connection nominates', () => {
     const headers: Record<string, string | string[] | undefined> = {
       connection: 'keep-alive, x-hop',
@@ -156,7 +156,31 @@ describe('stripResponseHopByHop', () => {
       'content-type': 'text/plain',
       'set-cookie': ['a=1', 'b=2'],
     };
-    stripResponseHopByHop(headers);
-    expect(headers).toEqual({ 'content-type': 'text/plain', 'set-cookie': ['a=1', 'b=2'] });
+    const kept = withoutResponseHopByHop(headers);
+    expect({ ...kept }).toEqual({ 'content-type': 'text/plain', 'set-cookie': ['a=1', 'b=2'] });
+    // The backend's object is left as it came.
+    expect(headers['x-hop']).toBe('1');
+  });
+
+  it('returns the same object when nothing is hop-by-hop', () => {
+    const headers = { 'content-type': 'text/plain', 'content-length': '2' };
+    expect(withoutResponseHopByHop(headers)).toBe(headers);
+  });
+
+  it('drops what Connection nominates even when it comes as several values', () => {
+    const kept = withoutResponseHopByHop({ connection: ['close', 'X-Private'], 'x-private': 'a', date: 'd' });
+    expect({ ...kept }).toEqual({ date: 'd' });
+  });
+});
+
+describe('newHeaderBag', () => {
+  it('inherits nothing: constructor and __proto__ are ordinary header names', () => {
+    const bag = newHeaderBag();
+    const named = (name: string): string | string[] | undefined => bag[name];
+    expect(named('constructor')).toBeUndefined();
+    expect(named('toString')).toBeUndefined();
+    for (const [name, value] of [['__proto__', 'x'], ['constructor', 'y']]) bag[name] = value;
+    expect(Object.keys(bag)).toEqual(['__proto__', 'constructor']);
+    expect(JSON.stringify(bag)).toBe('{"__proto__":"x","constructor":"y"}');
   });
 });

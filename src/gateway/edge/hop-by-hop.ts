@@ -27,20 +27,52 @@ export function connectionTokens(value: string, into: string[]): void {
   }
 }
 
+/** Response headers as undici hands them over (lower-case names). */
+export type ResponseHeaders = Record<string, string | string[] | undefined>;
+
 /**
- * Removes hop-by-hop headers and whatever the upstream's `Connection` nominates from a
- * response header object (lower-case keys, as undici produces them), in place.
+ * The response headers without hop-by-hop headers and whatever the upstream's `Connection`
+ * nominates. Returns `headers` itself when nothing is to be dropped, else a copy without
+ * them: deleting properties would turn the object into a slow dictionary-mode object for
+ * everything that reads it afterwards (policies, node's writeHead), and costs twice the
+ * copy. `Connection: keep-alive` / `close`, what nearly every backend sends, nominates no
+ * header, so it skips the token split.
  */
-export function stripResponseHopByHop(headers: Record<string, string | string[] | undefined>): void {
+export function withoutResponseHopByHop(headers: ResponseHeaders): ResponseHeaders {
   const connection = headers.connection;
-  if (connection !== undefined) {
-    const nominated: string[] = [];
+  let nominated: string[] | null = null;
+  if (connection !== undefined && connection !== 'keep-alive' && connection !== 'close') {
+    nominated = [];
     if (Array.isArray(connection)) for (const value of connection) connectionTokens(value, nominated);
     else connectionTokens(connection, nominated);
-    for (const name of nominated) delete headers[name];
   }
-  // A response has a handful of headers: walking them beats probing for each hop-by-hop name.
+  let dropped = false;
   for (const name in headers) {
-    if (HOP_BY_HOP_HEADERS.has(name)) delete headers[name];
+    if (HOP_BY_HOP_HEADERS.has(name) || (nominated !== null && nominated.includes(name))) {
+      dropped = true;
+      break;
+    }
   }
+  if (!dropped) return headers;
+  const kept: ResponseHeaders = newHeaderBag();
+  for (const name in headers) {
+    if (!HOP_BY_HOP_HEADERS.has(name) && (nominated === null || !nominated.includes(name))) kept[name] = headers[name];
+  }
+  return kept;
 }
+
+/**
+ * A fresh, empty header object: no inherited members (a header named `constructor` or
+ * `__proto__` is just a header) yet a fast-mode object. `Object.create(null)` would give
+ * the first but not the second: V8 keeps such objects in dictionary mode, and the keyed
+ * stores filling one kept resetting the optimiser's feedback, so the edge's header pass
+ * never left the baseline tier (measured: 1.9 µs per request against 0.4 µs).
+ */
+export function newHeaderBag<T = string | string[]>(): Record<string, T> {
+  return new (HeaderBag as unknown as new () => Record<string, T>)();
+}
+
+function HeaderBag(): void {
+  // Instances only; the members are the headers.
+}
+HeaderBag.prototype = Object.create(null) as object;

@@ -9,7 +9,7 @@ export const UNSUPPORTED_TRANSFER_ENCODING = refuse("The request's Transfer-Enco
 const MISSING_HOST = refuse('The request has no Host header.');
 export const NOMINATED_RELIED_ON_HEADER = refuse('The Connection header must not nominate a header the gateway relies on.');
 import { HOP_BY_HOP_HEADERS } from '../../model/hop-by-hop.js';
-import { connectionTokens, isReliedOnHeader } from './hop-by-hop.js';
+import { connectionTokens, isReliedOnHeader, newHeaderBag } from './hop-by-hop.js';
 
 /** Header object sent upstream: lower-case names; repeated headers stay repeated (arrays). */
 export type ForwardHeaders = Record<string, string | string[]>;
@@ -51,7 +51,7 @@ const NOT_FORWARDED: ReadonlySet<string> = new Set(['host', 'expect', 'x-forward
  * llhttp flag, a changed node default) rather than failing open.
  */
 export function inspectRequestHeaders(rawHeaders: string[], into: InspectedRequestHeaders, hostRequired = false): void {
-  const forward: ForwardHeaders = Object.create(null) as ForwardHeaders;
+  const forward: ForwardHeaders = newHeaderBag();
   let hosts = 0;
   let contentLengths = 0;
   let transferEncodings = 0;

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { GatewayServerResponse, RequestContext, StreamedBody } from '../context.js';
 import { CLIENT_CLOSED_REQUEST } from '../errors.js';
-import { stripResponseHopByHop } from '../edge/hop-by-hop.js';
+import { withoutResponseHopByHop } from '../edge/hop-by-hop.js';
 
 type Controller = Dispatcher.DispatchController;
 
@@ -63,8 +63,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler, StreamedBod
     this.respondedAt = performance.now();
     this.statusCode = statusCode;
     controller.pause();
-    stripResponseHopByHop(headers);
-    this.ctx.response = { statusCode, headers, body: this };
+    this.ctx.response = { statusCode, headers: withoutResponseHopByHop(headers), body: this };
     this.resolveStarted();
   }
 
