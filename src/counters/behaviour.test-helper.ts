@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../model/errors.js';
 import { APIM_FIRST_PERIOD_START } from './options.js';
 import type { CounterStore, HitResult } from './types.js';
+import { EXACT_LOG_MAX_CALLS, MAX_LIVE_SLICES, sliceMsFor } from './window-slices.js';
 
 export interface TestClock {
   /** Current time on the clock the store counts with (epoch ms). */
@@ -24,6 +25,13 @@ export interface StoreHarness {
   clock: TestClock;
   /** Window length for real-time tests; long enough that scheduling jitter cannot cross it. */
   windowMs: number;
+  /**
+   * How much a large-limit (sliced) key holds, and the most it may hold: slices in memory,
+   * hash fields in Redis. Absent when the store's state cannot be observed from the test.
+   */
+  slicedFootprint?: { measure(key: string): Promise<number>; max: number };
+  /** Releases what the harness opened besides the store (closed by the suite). */
+  dispose?: () => void;
 }
 
 /** The memory store's clock: only moves when told to. */
@@ -66,6 +74,7 @@ export function describeCounterStoreBehaviour(name: string, open: () => Promise<
 
     afterAll(async () => {
       await harness.store.close();
+      harness.dispose?.();
     });
 
     describe('sliding-window hit', () => {
@@ -170,10 +179,10 @@ export function describeCounterStoreBehaviour(name: string, open: () => Promise<
 
       it('addHits counts without checking, past the limit if it must', async () => {
         const key = freshKey('add-hits');
-        await store.addHits(key, { windowMs: 60_000, increment: 3, now: clock.at() });
-        await store.addHits(key, { windowMs: 60_000, increment: 0, now: clock.at() });
+        await store.addHits(key, { limit: 5, windowMs: 60_000, increment: 3, now: clock.at() });
+        await store.addHits(key, { limit: 5, windowMs: 60_000, increment: 0, now: clock.at() });
         expect(await store.hit(key, { limit: 5, windowMs: 60_000, now: clock.at() })).toMatchObject({ allowed: true, total: 4 });
-        await store.addHits(key, { windowMs: 60_000, increment: 4, now: clock.at() });
+        await store.addHits(key, { limit: 5, windowMs: 60_000, increment: 4, now: clock.at() });
         expect(await store.hit(key, { limit: 5, windowMs: 60_000, now: clock.at() })).toMatchObject({ allowed: false, total: 8, remaining: 0 });
       });
 
@@ -198,6 +207,97 @@ export function describeCounterStoreBehaviour(name: string, open: () => Promise<
         await expect(store.hit(freshKey('bad'), { limit: 1, windowMs: 1000, increment: -1 })).rejects.toBeInstanceOf(ValidationError);
         await expect(store.hit('', { limit: 1, windowMs: 1000 })).rejects.toBeInstanceOf(ValidationError);
         await expect(store.quota(freshKey('bad'), { calls: 1, renewalPeriodSec: -1 })).rejects.toBeInstanceOf(ValidationError);
+      });
+    });
+
+    describe('sliced sliding window (limits above EXACT_LOG_MAX_CALLS)', () => {
+      const big = EXACT_LOG_MAX_CALLS + 500;
+
+      it('allows exactly the limit under heavy concurrency, with a Retry-After within the window plus one slice', async () => {
+        const key = freshKey('sliced-burst');
+        const windowMs = 60_000;
+        const results = await Promise.all(Array.from({ length: big + 100 }, () => store.hit(key, { limit: big, windowMs, now: clock.at() })));
+        const allowed = results.filter((result) => result.allowed);
+        expect(allowed).toHaveLength(big);
+        expect(new Set(allowed.map((result) => result.total)).size).toBe(big);
+        for (const refused of results.filter((result) => !result.allowed)) {
+          expect(refused).toMatchObject({ remaining: 0, total: big });
+          expect(refused.retryAfterMs).toBeGreaterThanOrEqual(1);
+          expect(refused.retryAfterMs).toBeLessThanOrEqual(windowMs + sliceMsFor(windowMs));
+        }
+      });
+
+      it('counts weights with the same rule: refused calls change nothing, an increment of 0 only checks', async () => {
+        const key = freshKey('sliced-weights');
+        const hit = (increment: number) => store.hit(key, { limit: 2000, windowMs: 60_000, increment, now: clock.at() });
+        expect(await hit(600)).toMatchObject({ allowed: true, total: 600, remaining: 1400 });
+        expect(await hit(1200)).toMatchObject({ allowed: true, total: 1800, remaining: 200 });
+        expect(await hit(300)).toMatchObject({ allowed: false, total: 1800, remaining: 200 });
+        expect(await hit(0)).toMatchObject({ allowed: true, total: 1800, remaining: 200 });
+        expect(await hit(200)).toMatchObject({ allowed: true, total: 2000, remaining: 0 });
+        expect(await hit(0)).toMatchObject({ allowed: false, total: 2000, remaining: 0 });
+        const tooBig = await store.hit(freshKey('sliced-too-big'), { limit: 2000, windowMs: 45_000, increment: 2001, now: clock.at() });
+        expect(tooBig).toMatchObject({ allowed: false, total: 0, retryAfterMs: 45_000 });
+      });
+
+      it('gives capacity back after the window plus at most one slice, never before the window', async () => {
+        const key = freshKey('sliced-slide');
+        const windowMs = harness.windowMs;
+        const sliceMs = sliceMsFor(windowMs);
+        const hit = (increment: number) => store.hit(key, { limit: big, windowMs, increment, now: clock.at() });
+        const fillFrom = clock.now();
+        expect((await hit(big)).allowed).toBe(true);
+        const fillTo = clock.now();
+        await clock.advance(windowMs / 2);
+        const checkFrom = clock.now();
+        const refused = await hit(1);
+        const checkTo = clock.now();
+        expect(refused).toMatchObject({ allowed: false, total: big });
+        // Counted for at least the window, at most the window plus the slice it fell in.
+        expect(refused.retryAfterMs).toBeGreaterThanOrEqual(fillFrom + windowMs - checkTo - ROUNDING_MS);
+        expect(refused.retryAfterMs).toBeLessThanOrEqual(fillTo + windowMs + sliceMs - checkFrom + ROUNDING_MS);
+        if (clock.at() !== undefined) {
+          // The fake clock can stand one ms before the window ends: still counted.
+          await clock.advance(fillTo + windowMs - 1 - clock.now());
+          expect((await hit(1)).allowed).toBe(false);
+          await clock.advance(fillTo + windowMs + sliceMs - clock.now());
+        } else {
+          await clock.advance(refused.retryAfterMs + 20);
+        }
+        expect(await hit(big)).toMatchObject({ allowed: true, total: big });
+      });
+
+      it('addHits lands in the sliced window of a large limit, apart from the exact log of a small one', async () => {
+        const key = freshKey('sliced-add');
+        await store.addHits(key, { limit: 2000, windowMs: 60_000, increment: 1500, now: clock.at() });
+        expect(await store.hit(key, { limit: 2000, windowMs: 60_000, increment: 600, now: clock.at() })).toMatchObject({ allowed: false, total: 1500 });
+        // A limit edited across the threshold starts afresh instead of misreading the other mode.
+        expect(await store.hit(key, { limit: EXACT_LOG_MAX_CALLS, windowMs: 60_000, now: clock.at() })).toMatchObject({ allowed: true, total: 1 });
+        expect(await store.hit(key, { limit: 2000, windowMs: 60_000, increment: 500, now: clock.at() })).toMatchObject({ allowed: true, total: 2000 });
+        await expect(store.addHits(key, { limit: 0, windowMs: 60_000, increment: 1 })).rejects.toBeInstanceOf(ValidationError);
+      });
+
+      it('keeps memory per key bounded over many calls across several windows', async () => {
+        const footprint = harness.slicedFootprint;
+        if (footprint === undefined) return;
+        const key = freshKey('sliced-bounded');
+        // Real time: slices of 3 ms, so a loaded machine still puts calls in most of them.
+        const windowMs = 300;
+        const start = clock.now();
+        let calls = 0;
+        let largest = 0;
+        // A call in (nearly) every ms for three windows: every slice gets calls.
+        while (clock.now() - start < 3 * windowMs) {
+          const result = await store.hit(key, { limit: 1_000_000, windowMs, now: clock.at() });
+          expect(result.allowed).toBe(true);
+          if (++calls % 25 === 0) largest = Math.max(largest, await footprint.measure(key));
+          if (clock.at() !== undefined) await clock.advance(1);
+        }
+        largest = Math.max(largest, await footprint.measure(key));
+        if (clock.at() !== undefined) expect(calls).toBe(3 * windowMs);
+        expect(largest).toBeLessThanOrEqual(footprint.max);
+        // The bound is reached, not vacuous: most slices of a window hold calls.
+        expect(largest).toBeGreaterThan(MAX_LIVE_SLICES / 2);
       });
     });
 

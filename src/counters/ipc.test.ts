@@ -5,6 +5,7 @@ import { IpcCounterStore } from './ipc-client.js';
 import type { CounterChannel } from './ipc-protocol.js';
 import { serveCounters } from './ipc-server.js';
 import { MemoryCounterStore } from './memory.js';
+import { MAX_LIVE_SLICES } from './window-slices.js';
 
 /** One end of a real message channel, with node IPC's JSON serialisation. */
 function portChannel(port: MessagePort): CounterChannel {
@@ -35,11 +36,17 @@ function cluster(workers: number): { primary: MemoryCounterStore; stores: IpcCou
   return { primary, stores };
 }
 
-describeCounterStoreBehaviour('ipc (memory in the primary)', async () => ({
-  store: cluster(1).stores[0],
-  clock: fakeClock(),
-  windowMs: 1000,
-}));
+describeCounterStoreBehaviour('ipc (memory in the primary)', async () => {
+  const { primary, stores } = cluster(1);
+  const clock = fakeClock();
+  return {
+    store: stores[0],
+    clock,
+    windowMs: 1000,
+    // The worker's calls, limits and options included, land in the primary's memory store.
+    slicedFootprint: { measure: async (key: string) => primary.slicesHeld(key, clock.now()), max: MAX_LIVE_SLICES },
+  };
+});
 
 describe('IpcCounterStore', () => {
   it('allows exactly the limit across several workers hammering one key', async () => {
@@ -57,7 +64,7 @@ describe('IpcCounterStore', () => {
     await stores[0].addQuota('q', { renewalPeriodSec: 3600, incrementCalls: 2 });
     expect(await stores[1].quota('q', options)).toMatchObject({ allowed: true, callsUsed: 3 });
     expect(await stores[0].quota('q', options)).toMatchObject({ allowed: false, exceeded: 'calls', callsUsed: 3 });
-    await stores[1].addHits('h', { windowMs: 60_000, increment: 4 });
+    await stores[1].addHits('h', { limit: 5, windowMs: 60_000, increment: 4 });
     expect(await stores[0].hit('h', { limit: 5, windowMs: 60_000 })).toMatchObject({ allowed: true, total: 5 });
   });
 
@@ -72,7 +79,7 @@ describe('IpcCounterStore', () => {
     const waiting = open.hit('k', { limit: 1, windowMs: 1000 });
     open.channelLost();
     expect(await waiting).toMatchObject({ allowed: true, failed: 'open' });
-    await open.addHits('k', { windowMs: 1000, increment: 1 });
+    await open.addHits('k', { limit: 5, windowMs: 1000, increment: 1 });
     expect(open.stats).toEqual({ failOpen: 1, failClosed: 0, droppedIncrements: 1, errors: 0 });
     const closed = new IpcCounterStore(portChannel(port2), { failMode: 'closed' });
     closed.channelLost();

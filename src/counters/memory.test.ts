@@ -3,12 +3,18 @@ import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { describeCounterStoreBehaviour, fakeClock } from './behaviour.test-helper.js';
 import { MemoryCounterStore } from './memory.js';
+import { MAX_LIVE_SLICES } from './window-slices.js';
 
-describeCounterStoreBehaviour('memory', async () => ({
-  store: new MemoryCounterStore({ sweepIntervalMs: 0 }),
-  clock: fakeClock(),
-  windowMs: 1000,
-}));
+describeCounterStoreBehaviour('memory', async () => {
+  const store = new MemoryCounterStore({ sweepIntervalMs: 0 });
+  const clock = fakeClock();
+  return {
+    store,
+    clock,
+    windowMs: 1000,
+    slicedFootprint: { measure: async (key: string) => store.slicesHeld(key, clock.now()), max: MAX_LIVE_SLICES },
+  };
+});
 
 describe('MemoryCounterStore', () => {
   const t0 = Date.UTC(2030, 0, 1);
@@ -34,6 +40,38 @@ describe('MemoryCounterStore', () => {
     expect(await hit(5, t0 + 500)).toMatchObject({ allowed: false, retryAfterMs: 600 });
     expect((await hit(5, t0 + 1099)).allowed).toBe(false);
     expect(await hit(5, t0 + 1100)).toMatchObject({ allowed: true, total: 8 });
+    await store.close();
+  });
+
+  it('counts a large limit by slices: a call counts until its whole slice has left the window', async () => {
+    const store = new MemoryCounterStore({ sweepIntervalMs: 0 });
+    // limit 2000 > EXACT_LOG_MAX_CALLS, window 1000 ms: slices of 10 ms; t0 starts a slice.
+    const hit = (increment: number, now: number) => store.hit('big', { limit: 2000, windowMs: 1000, increment, now });
+    await hit(1000, t0 + 3);
+    await hit(1000, t0 + 47);
+    // 1 must leave: the slice [t0, t0+10) frees at t0 + 10 + 1000.
+    expect(await hit(1, t0 + 500)).toMatchObject({ allowed: false, retryAfterMs: 510 });
+    expect((await hit(1, t0 + 1009)).allowed).toBe(false);
+    expect(await hit(1, t0 + 1010)).toMatchObject({ allowed: true, total: 1001 });
+    // 1001 counted; 1000 more needs the slice [t0+40, t0+50) gone, which happens at t0 + 1050.
+    expect(await hit(1000, t0 + 1020)).toMatchObject({ allowed: false, retryAfterMs: 30 });
+    expect(await hit(1000, t0 + 1050)).toMatchObject({ allowed: true, total: 1001 });
+    expect(store.slicesHeld('big', t0 + 1050)).toBeLessThanOrEqual(101);
+    expect(store.size).toBe(1);
+    expect(store.sweep(t0 + 2061)).toBe(1);
+    await store.close();
+  });
+
+  it('keeps a sliced window in the slices it was counted in when the window changes, until it empties', async () => {
+    const store = new MemoryCounterStore({ sweepIntervalMs: 0 });
+    await store.hit('w', { limit: 2000, windowMs: 1000, increment: 2000, now: t0 });
+    // A shorter window is measured in the stored 10 ms slices: the calls leave at t0 + 10 + 500.
+    expect(await store.hit('w', { limit: 2000, windowMs: 500, now: t0 + 100 })).toMatchObject({ allowed: false, retryAfterMs: 410 });
+    // A longer window is capped at 100 of the stored slices (1000 ms) while the counts live.
+    expect(await store.hit('w', { limit: 2000, windowMs: 5000, now: t0 + 1005 })).toMatchObject({ allowed: false, retryAfterMs: 5 });
+    expect(await store.hit('w', { limit: 2000, windowMs: 5000, increment: 2000, now: t0 + 1010 })).toMatchObject({ allowed: true, total: 2000 });
+    // Emptied and restarted with the new window: 50 ms slices, 5 s window.
+    expect(await store.hit('w', { limit: 2000, windowMs: 5000, now: t0 + 3000 })).toMatchObject({ allowed: false, retryAfterMs: 5000 + 1050 - 3000 });
     await store.close();
   });
 

@@ -10,6 +10,7 @@ import { storedKey } from './keys.js';
 import { DEFAULT_LIFETIME_QUOTA_TTL_SEC, normalizeAddHits, normalizeAddQuota, normalizeHit, normalizeQuota } from './options.js';
 import { quotaRefusal, quotaWindowAt, type QuotaWindow } from './quota-period.js';
 import { SlidingLog } from './sliding-log.js';
+import { SlidingSlices } from './sliding-slices.js';
 import type {
   AddHitsOptions,
   AddQuotaOptions,
@@ -21,6 +22,7 @@ import type {
   QuotaOptions,
   QuotaResult,
 } from './types.js';
+import { usesSlices, type SlidingCounter } from './window-slices.js';
 
 export interface MemoryCounterStoreOptions {
   /** How often the background sweep runs, in ms; 0 disables it (lazy expiry still applies). Default 10 s. */
@@ -44,7 +46,9 @@ const NO_FAILURES: CounterStoreStats = Object.freeze({ failOpen: 0, failClosed: 
 export class MemoryCounterStore implements CounterStore {
   readonly kind = 'memory';
   readonly stats = NO_FAILURES;
-  private readonly logs = new ExpiringMap<SlidingLog>();
+  /** Exact logs (small limits) and sliced windows (large limits) apart: see window-slices.ts. */
+  private readonly logs = new ExpiringMap<SlidingCounter>();
+  private readonly sliced = new ExpiringMap<SlidingSlices>();
   private readonly quotas = new ExpiringMap<QuotaCell>();
   private readonly slots = new ConcurrencySlots();
   private readonly sweepBatch: number;
@@ -69,18 +73,19 @@ export class MemoryCounterStore implements CounterStore {
     const { limit, windowMs, increment } = normalizeHit(options);
     const now = options.now ?? Date.now();
     const id = storedKey(key);
-    let log = this.logs.get(id, now);
+    const windows = this.windowsFor(limit);
+    let log = windows.get(id, now);
     const total = log === undefined ? 0 : log.evict(now, windowMs);
     const weight = Math.max(increment, 1);
     if (total + weight <= limit) {
       if (increment > 0) {
         if (log === undefined) {
-          log = new SlidingLog();
-          this.logs.set(id, log);
+          log = newWindow(limit, windowMs);
+          windows.set(id, log);
         }
         log.record(now, windowMs, increment);
       } else if (log?.isEmpty === true) {
-        this.logs.delete(id);
+        windows.delete(id);
       }
       return { allowed: true, remaining: limit - total - increment, retryAfterMs: 0, total: total + increment };
     }
@@ -90,14 +95,15 @@ export class MemoryCounterStore implements CounterStore {
   }
 
   async addHits(key: string, options: AddHitsOptions): Promise<void> {
-    const { windowMs, increment } = normalizeAddHits(options);
+    const { limit, windowMs, increment } = normalizeAddHits(options);
     if (increment === 0) return;
     const now = options.now ?? Date.now();
     const id = storedKey(key);
-    let log = this.logs.get(id, now);
+    const windows = this.windowsFor(limit);
+    let log = windows.get(id, now);
     if (log === undefined) {
-      log = new SlidingLog();
-      this.logs.set(id, log);
+      log = newWindow(limit, windowMs);
+      windows.set(id, log);
     } else {
       log.evict(now, windowMs);
     }
@@ -137,19 +143,36 @@ export class MemoryCounterStore implements CounterStore {
    * own clock. Returns the number of keys dropped.
    */
   sweep(now = Date.now()): number {
-    return this.logs.sweep(now, this.sweepBatch) + this.quotas.sweep(now, this.sweepBatch);
+    return this.logs.sweep(now, this.sweepBatch) + this.sliced.sweep(now, this.sweepBatch) + this.quotas.sweep(now, this.sweepBatch);
   }
 
   /** Keys held (sliding windows + quotas), to observe that memory stays bounded. */
   get size(): number {
-    return this.logs.size + this.quotas.size;
+    return this.logs.size + this.sliced.size + this.quotas.size;
+  }
+
+  /**
+   * Slices a large-limit key's window holds (0 when it holds none): lets tests observe that
+   * the sliced mode stays bounded. Not part of the CounterStore contract.
+   */
+  slicesHeld(key: string, now = Date.now()): number {
+    return this.sliced.get(storedKey(key), now)?.slicesHeld ?? 0;
   }
 
   async close(): Promise<void> {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.logs.clear();
+    this.sliced.clear();
     this.quotas.clear();
     this.slots.clear();
+  }
+
+  /**
+   * The map a limit's window lives in. A limit edited across the threshold finds nothing in
+   * the other map and starts counting afresh, rather than misreading the other mode's data.
+   */
+  private windowsFor(limit: number): ExpiringMap<SlidingCounter> {
+    return usesSlices(limit) ? this.sliced : this.logs;
   }
 
   private currentCell(id: string, window: QuotaWindow, now: number): QuotaCell | undefined {
@@ -170,4 +193,8 @@ export class MemoryCounterStore implements CounterStore {
     cell.expiresAt = expiresAt;
     return cell;
   }
+}
+
+function newWindow(limit: number, windowMs: number): SlidingCounter {
+  return usesSlices(limit) ? new SlidingSlices(windowMs) : new SlidingLog();
 }

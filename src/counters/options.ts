@@ -47,8 +47,9 @@ export function normalizeHit(options: HitOptions): NormalizedHit {
   };
 }
 
-export function normalizeAddHits(options: AddHitsOptions): { windowMs: number; increment: number } {
+export function normalizeAddHits(options: AddHitsOptions): NormalizedHit {
   return {
+    limit: positiveInteger(options.limit, 'limit'),
     windowMs: positiveInteger(options.windowMs, 'windowMs'),
     increment: nonNegativeInteger(options.increment, 'increment'),
   };

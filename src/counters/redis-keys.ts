@@ -13,6 +13,11 @@ export interface RedisCounterKeys {
   slidingLog: string;
   /** Hash: the sliding window's running total and member sequence. */
   slidingMeta: string;
+  /**
+   * Hash: a large limit's sliced window (window-slices.ts) { total, head, <slice>: count }.
+   * Its own name, so a limit edited across the threshold never reads the other mode's data.
+   */
+  slidingSlices: string;
   /** Hash: the quota's current window and its counts. */
   quota: string;
 }
@@ -25,5 +30,5 @@ export function validateRedisPrefix(prefix: string): string {
 
 export function redisCounterKeys(prefix: string, key: string): RedisCounterKeys {
   const tagged = `${prefix}{${storedKey(key).replace(/[%{}]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`)}}`;
-  return { slidingLog: `${tagged}:w`, slidingMeta: `${tagged}:m`, quota: `${tagged}:q` };
+  return { slidingLog: `${tagged}:w`, slidingMeta: `${tagged}:m`, slidingSlices: `${tagged}:s`, quota: `${tagged}:q` };
 }

@@ -125,3 +125,87 @@ if incrementCalls > 0 or incrementBytes > 0 then
 end
 return { 1, 0, callsUsed, bytesUsed, windowEnd, now }
 `;
+
+/**
+ * Sliced sliding window for large limits (the rule is in window-slices.ts). KEYS[1] = hash
+ * { total, head = "<oldest live slice>:<sliceMs>", <slice number> = weight counted in it }.
+ * ARGV = limit, windowMs, increment, mode ("hit" | "add"), sliceMs, slices per window.
+ * Returns { allowed (1|0), total, retryAfterMs } like SLIDING_WINDOW_LUA.
+ *
+ * The hash holds at most slices + 1 slice fields plus total and head, whatever the limit.
+ * The slice length is stored with head and kept until the window empties, so a call with a
+ * different window (an edited renewal-period, global keys shared by two policies) is
+ * measured in the slices the counts were made in, capped at `slices` of them.
+ * The hot path is TIME, HMGET, HINCRBY, HSET, PEXPIRE. Evicting expired slices touches at
+ * most slices + 1 fields: none can exist outside [head, head + slices].
+ */
+export const SLIDING_SLICES_LUA = `
+local key = KEYS[1]
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local increment = tonumber(ARGV[3])
+local checking = ARGV[4] == 'hit'
+local sliceMs = tonumber(ARGV[5])
+local slices = tonumber(ARGV[6])
+
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+
+local stored = redis.call('HMGET', key, 'total', 'head')
+local total = tonumber(stored[1]) or 0
+local head = nil
+if total > 0 and stored[2] then
+  local storedHead, storedSlice = string.match(stored[2], '^(%-?%d+):(%d+)$')
+  head, sliceMs = tonumber(storedHead), tonumber(storedSlice)
+end
+local span = math.min(window, slices * sliceMs)
+local oldest = math.floor((now - span) / sliceMs)
+
+if head ~= nil and head < oldest then
+  local gone = {}
+  for s = head, math.min(oldest - 1, head + slices) do gone[#gone + 1] = s end
+  local counts = redis.call('HMGET', key, unpack(gone))
+  for i = 1, #counts do total = total - (tonumber(counts[i]) or 0) end
+  if total <= 0 then
+    redis.call('DEL', key)
+    head, total = nil, 0
+    sliceMs = tonumber(ARGV[5])
+    span = math.min(window, slices * sliceMs)
+  else
+    redis.call('HDEL', key, unpack(gone))
+    head = oldest
+    redis.call('HSET', key, 'total', total, 'head', head .. ':' .. sliceMs)
+  end
+end
+
+local weight = math.max(increment, 1)
+if (not checking) or total + weight <= limit then
+  if increment > 0 then
+    local slice = math.floor(now / sliceMs)
+    if head == nil then head = slice end
+    -- A clock stepping backwards counts in the oldest live slice, never before head.
+    if slice < head then slice = head end
+    redis.call('HINCRBY', key, slice, increment)
+    total = total + increment
+    redis.call('HSET', key, 'total', total, 'head', head .. ':' .. sliceMs)
+    -- The newest slice leaves the window by (slice + 1) * sliceMs + span <= now + sliceMs + span.
+    redis.call('PEXPIRE', key, span + sliceMs + 1000)
+  end
+  return { 1, total, 0 }
+end
+
+-- Refused: nothing more is written. Retry when enough of the oldest slices have left.
+if weight > limit or head == nil then return { 0, total, window } end
+local needed = total + weight - limit
+local live = {}
+for s = head, head + slices do live[#live + 1] = s end
+local counts = redis.call('HMGET', key, unpack(live))
+local freed = 0
+for i = 1, #counts do
+  freed = freed + (tonumber(counts[i]) or 0)
+  if freed >= needed then
+    return { 0, total, math.max(1, (head + i) * sliceMs + span - now) }
+  end
+end
+return { 0, total, window }
+`;

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeCounterStoreBehaviour, realClock } from './behaviour.test-helper.js';
 import { redisCounterKeys } from './redis-keys.js';
 import { RedisCounterStore } from './redis.js';
+import { MAX_LIVE_SLICES, sliceMsFor } from './window-slices.js';
 import {
   SHARED_REDIS_URL,
   deleteKeysWithPrefix,
@@ -53,11 +54,19 @@ if (!reachable && !required) {
     });
   });
 
-  describeCounterStoreBehaviour('redis', async () => ({
-    store: await RedisCounterStore.open({ url: SHARED_REDIS_URL, prefix, timeoutMs: CORRECTNESS_TIMEOUT_MS }),
-    clock: realClock(),
-    windowMs: 1000,
-  }));
+  describeCounterStoreBehaviour('redis', async () => {
+    const store = await RedisCounterStore.open({ url: SHARED_REDIS_URL, prefix, timeoutMs: CORRECTNESS_TIMEOUT_MS });
+    const client = plainClient(SHARED_REDIS_URL);
+    await client.connect();
+    return {
+      dispose: () => client.disconnect(),
+      store,
+      clock: realClock(),
+      windowMs: 1000,
+      // Fields of the sliced window's hash: the slices plus total and head.
+      slicedFootprint: { measure: (key: string) => client.hlen(redisCounterKeys(prefix, key).slidingSlices), max: MAX_LIVE_SLICES + 2 },
+    };
+  });
 
   describe('RedisCounterStore keys and expiry', () => {
     const client = plainClient(SHARED_REDIS_URL);
@@ -88,6 +97,22 @@ if (!reachable && !required) {
       }
     });
 
+    it('keeps a large limit in one sliced-window hash with a TTL of the window plus one slice (plus 1 s)', async () => {
+      for (const windowMs of [60_000, 3_600_000]) {
+        const counter = key('ttl-sliced');
+        await store.hit(counter, { limit: 5000, windowMs, increment: 7 });
+        await store.addHits(counter, { limit: 5000, windowMs, increment: 3 });
+        const names = redisCounterKeys(prefix, counter);
+        expect(await client.exists(names.slidingLog, names.slidingMeta)).toBe(0);
+        const ttl = await client.pttl(names.slidingSlices);
+        expect(ttl).toBeGreaterThan(windowMs - 5000);
+        expect(ttl).toBeLessThanOrEqual(windowMs + sliceMsFor(windowMs) + 1000);
+        const fields = await client.hgetall(names.slidingSlices);
+        expect(fields.total).toBe('10');
+        expect(fields.head).toMatch(new RegExp(`^\\d+:${sliceMsFor(windowMs)}$`));
+      }
+    });
+
     it('expires a quota key one second after its period ends, and a lifetime quota after its idle TTL', async () => {
       const renewing = key('ttl-quota');
       const firstPeriodStart = Date.now() - 1000;
@@ -108,7 +133,7 @@ if (!reachable && !required) {
       expect((await store.hit(counter, { limit: 1, windowMs: 1000, increment: 2 })).allowed).toBe(false);
       expect((await store.quota(counter, { calls: 0, renewalPeriodSec: 60 })).allowed).toBe(false);
       const names = redisCounterKeys(prefix, counter);
-      expect(await client.exists(names.slidingLog, names.slidingMeta, names.quota)).toBe(0);
+      expect(await client.exists(names.slidingLog, names.slidingMeta, names.slidingSlices, names.quota)).toBe(0);
     });
 
     it('shares one Cluster hash tag between the keys of a counter, whatever the key holds', () => {
@@ -215,7 +240,7 @@ if (!redisServerInstalled && !required) {
       await sleep(100);
       const down = await timed(`fail-${failMode}, Redis down (reconnecting)`, () => store.hit(counter, { limit: 5, windowMs: 60_000 }));
       const quota = await timed(`fail-${failMode}, quota while down`, () => store.quota(counter, { calls: 5, renewalPeriodSec: 3600 }));
-      await store.addHits(counter, { windowMs: 60_000, increment: 1 });
+      await store.addHits(counter, { limit: 5, windowMs: 60_000, increment: 1 });
       await store.addQuota(counter, { renewalPeriodSec: 3600, incrementBytes: 10 });
 
       for (const result of [justKilled, down, quota]) {

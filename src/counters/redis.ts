@@ -10,8 +10,8 @@ import { ConcurrencySlots } from './concurrency.js';
 import { degradedHit, degradedQuota } from './degraded.js';
 import { DEFAULT_LIFETIME_QUOTA_TTL_SEC, normalizeAddHits, normalizeAddQuota, normalizeHit, normalizeQuota, positiveInteger } from './options.js';
 import { createRedisClient, waitForFirstConnection } from './redis-client.js';
-import { DEFAULT_REDIS_PREFIX, redisCounterKeys, validateRedisPrefix } from './redis-keys.js';
-import { QUOTA_LUA, SLIDING_WINDOW_LUA } from './redis-scripts.js';
+import { DEFAULT_REDIS_PREFIX, redisCounterKeys, validateRedisPrefix, type RedisCounterKeys } from './redis-keys.js';
+import { QUOTA_LUA, SLIDING_SLICES_LUA, SLIDING_WINDOW_LUA } from './redis-scripts.js';
 import type {
   AddHitsOptions,
   AddQuotaOptions,
@@ -24,6 +24,7 @@ import type {
   QuotaOptions,
   QuotaResult,
 } from './types.js';
+import { WINDOW_SLICES, sliceMsFor, usesSlices } from './window-slices.js';
 
 export const DEFAULT_REDIS_TIMEOUT_MS = 50;
 
@@ -50,6 +51,15 @@ type QuotaReply = [allowed: number, exceeded: number, callsUsed: number, bytesUs
 /** The scripts registered with `defineCommand`, as ioredis adds them to the client. */
 interface CounterScripts {
   porticoSlidingWindow(log: string, meta: string, limit: number, windowMs: number, increment: number, mode: 'hit' | 'add'): Promise<SlidingReply>;
+  porticoSlidingSlices(
+    key: string,
+    limit: number,
+    windowMs: number,
+    increment: number,
+    mode: 'hit' | 'add',
+    sliceMs: number,
+    slices: number,
+  ): Promise<SlidingReply>;
   porticoQuota(
     key: string,
     calls: number,
@@ -82,6 +92,7 @@ export class RedisCounterStore implements CounterStore {
     const timeoutMs = positiveInteger(options.timeoutMs ?? DEFAULT_REDIS_TIMEOUT_MS, 'timeoutMs');
     const client = createRedisClient(options.url, timeoutMs) as Redis & CounterScripts;
     client.defineCommand('porticoSlidingWindow', { numberOfKeys: 2, lua: SLIDING_WINDOW_LUA });
+    client.defineCommand('porticoSlidingSlices', { numberOfKeys: 1, lua: SLIDING_SLICES_LUA });
     client.defineCommand('porticoQuota', { numberOfKeys: 1, lua: QUOTA_LUA });
     const store = new RedisCounterStore(
       client,
@@ -107,9 +118,10 @@ export class RedisCounterStore implements CounterStore {
 
   async hit(key: string, options: HitOptions): Promise<HitResult> {
     const { limit, windowMs, increment } = normalizeHit(options);
+    // Outside the try: a bad key is the caller's bug, not a Redis failure for the fail mode.
     const keys = redisCounterKeys(this.prefix, key);
     try {
-      const [allowed, total, retryAfterMs] = await this.client.porticoSlidingWindow(keys.slidingLog, keys.slidingMeta, limit, windowMs, increment, 'hit');
+      const [allowed, total, retryAfterMs] = await this.slidingWindow(keys, limit, windowMs, increment, 'hit');
       return { allowed: allowed === 1, remaining: Math.max(0, limit - total), retryAfterMs, total };
     } catch (error) {
       this.reportError(error);
@@ -118,11 +130,11 @@ export class RedisCounterStore implements CounterStore {
   }
 
   async addHits(key: string, options: AddHitsOptions): Promise<void> {
-    const { windowMs, increment } = normalizeAddHits(options);
+    const { limit, windowMs, increment } = normalizeAddHits(options);
     if (increment === 0) return;
     const keys = redisCounterKeys(this.prefix, key);
     try {
-      await this.client.porticoSlidingWindow(keys.slidingLog, keys.slidingMeta, 1, windowMs, increment, 'add');
+      await this.slidingWindow(keys, limit, windowMs, increment, 'add');
     } catch (error) {
       this.reportError(error);
       this.counts.droppedIncrements++;
@@ -170,6 +182,14 @@ export class RedisCounterStore implements CounterStore {
     } finally {
       this.client.disconnect();
     }
+  }
+
+  /** The exact log for small limits, the sliced window for large ones (window-slices.ts). */
+  private slidingWindow(keys: RedisCounterKeys, limit: number, windowMs: number, increment: number, mode: 'hit' | 'add'): Promise<SlidingReply> {
+    if (usesSlices(limit)) {
+      return this.client.porticoSlidingSlices(keys.slidingSlices, limit, windowMs, increment, mode, sliceMsFor(windowMs), WINDOW_SLICES);
+    }
+    return this.client.porticoSlidingWindow(keys.slidingLog, keys.slidingMeta, limit, windowMs, increment, mode);
   }
 
   private countFailure(): FailMode {

@@ -43,6 +43,11 @@ export interface HitResult {
 
 /** Increments a sliding-window counter without checking it (e.g. after the response). */
 export interface AddHitsOptions {
+  /**
+   * The limit the counter is checked against (as in `hit`): it decides whether the window is
+   * the exact log or the sliced one (window-slices.ts), so the increment lands where `hit` reads.
+   */
+  limit: number;
   windowMs: number;
   /** A non-negative integer; 0 is a no-op. */
   increment: number;

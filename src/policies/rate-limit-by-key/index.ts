@@ -57,7 +57,7 @@ export const rateLimitByKeyPolicy: PolicyDefinition = {
           let remaining = result.remaining;
           if (countsLater && condition(ctx)) {
             remaining = Math.max(0, remaining - increment);
-            countLater(store, counter, windowMs, increment);
+            countLater(store, counter, limit, windowMs, increment);
           }
           if (names.remainingHeader !== undefined) response.headers[names.remainingHeader.toLowerCase()] = String(remaining);
           if (names.totalHeader !== undefined) response.headers[names.totalHeader.toLowerCase()] = String(limit);
@@ -86,6 +86,7 @@ async function checkCounted(store: CounterStore, counter: string, earlier: Count
 }
 
 /** The store counts failures to write in its stats, so nothing is lost silently by ignoring the promise. */
-export function countLater(store: CounterStore, key: string, windowMs: number, increment: number): void {
-  store.addHits(key, { windowMs, increment }).catch(() => undefined);
+export function countLater(store: CounterStore, key: string, limit: number, windowMs: number, increment: number): void {
+  // The limit picks the window's mode (exact or sliced), so the count lands where `hit` reads.
+  store.addHits(key, { limit, windowMs, increment }).catch(() => undefined);
 }
