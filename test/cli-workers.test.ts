@@ -216,7 +216,13 @@ describe.skipIf(!redisReachable && process.env.CI !== 'true')('portico start --w
 
   it(`the workers count in Redis: exactly ${LIMIT} calls across both`, async () => {
     redisDir = await mkdtemp(join(tmpdir(), 'portico-cli-workers-redis-'));
-    const started = await startWorkers(redisDir, { PORTICO_REDIS_URL: SHARED_REDIS_URL, PORTICO_REDIS_PREFIX: prefix });
+    const started = await startWorkers(redisDir, {
+      PORTICO_REDIS_URL: SHARED_REDIS_URL,
+      PORTICO_REDIS_PREFIX: prefix,
+      // On a loaded machine a Redis answer can take longer than the 50 ms default, and the
+      // fail mode (open) would then let an uncounted call through: not what this test is about.
+      PORTICO_REDIS_TIMEOUT_MS: '5000',
+    });
     redisCli = started.cli;
     await expectExactLimit(started.gateway);
     const client = plainClient(SHARED_REDIS_URL);
