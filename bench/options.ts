@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 export interface BenchOptions {
   durationSec: number;
   warmupSec: number;
+  /** One unmeasured run per system before the first round (JIT settling). */
+  settleSec: number;
   connections: number;
   rounds: number;
   /** A request slower than this counts as failed. */
@@ -28,6 +30,8 @@ Results: bench/results/<timestamp>-<scenario>.{json,md} and latest.md / latest-s
 Options:
   --duration SEC      measured seconds per run                         [10]
   --warmup SEC        unmeasured seconds before each run               [2]
+  --settle SEC        one unmeasured run per system before round 1,
+                      while V8 compiles its hot paths                  [10]
   --connections N     concurrent connections                           [50]
   --rounds N          interleaved rounds (A B … A B …)                 [2]
   --timeout SEC       a request slower than this counts as failed      [10]
@@ -72,6 +76,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     options: {
       duration: { type: 'string' },
       warmup: { type: 'string' },
+      settle: { type: 'string' },
       connections: { type: 'string' },
       rounds: { type: 'string' },
       timeout: { type: 'string' },
@@ -88,6 +93,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
   return {
     durationSec: positiveInteger(values.duration, 'duration', 10),
     warmupSec: nonNegativeInteger(values.warmup, 'warmup', 2),
+    settleSec: nonNegativeInteger(values.settle, 'settle', 10),
     connections: positiveInteger(values.connections, 'connections', 50),
     rounds: positiveInteger(values.rounds, 'rounds', 2),
     timeoutSec: positiveInteger(values.timeout, 'timeout', 10),

@@ -19,6 +19,7 @@ async function main(): Promise<number> {
     rounds: options.rounds,
     durationSec: options.durationSec,
     warmupSec: options.warmupSec,
+    settleSec: options.settleSec,
     connections: options.connections,
     timeoutSec: options.timeoutSec,
   };

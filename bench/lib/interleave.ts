@@ -5,6 +5,13 @@ export interface LoadPlan {
   rounds: number;
   durationSec: number;
   warmupSec: number;
+  /**
+   * One unmeasured run per contestant before the first round. Every system is a fresh
+   * process: V8 keeps optimising its hot paths for seconds (a system with a policy
+   * pipeline has more to compile), and a first round measured during that would charge
+   * the compiler's CPU to the system with the most code. Absent in older results: 0.
+   */
+  settleSec?: number;
   connections: number;
   timeoutSec: number;
 }
@@ -37,6 +44,20 @@ export async function runInterleaved(
 ): Promise<InterleavedOutcome> {
   const runs = new Map<string, LoadResult[]>(contestants.map((c) => [c.id, []]));
   const failures = new Map<string, string>();
+  const settleSec = plan.settleSec ?? 0;
+  if (settleSec > 0) {
+    for (const contestant of contestants) {
+      const spec = { url: contestant.url, headers: contestant.headers, connections: plan.connections, timeoutSec: plan.timeoutSec };
+      try {
+        await generator.run({ ...spec, durationSec: settleSec });
+        progress(`settled ${contestant.id} (${settleSec} s unmeasured)`);
+      } catch (err) {
+        failures.set(contestant.id, (err as Error).message);
+        progress(`settling ${contestant.id}: load run failed: ${(err as Error).message}`);
+      }
+      await sleep(PAUSE_BETWEEN_RUNS_MS);
+    }
+  }
   for (let round = 1; round <= plan.rounds; round++) {
     for (const contestant of contestants) {
       if (failures.has(contestant.id)) continue;

@@ -78,7 +78,9 @@ function header(report: BenchReport, title: string): string {
     `${report.startedAt} · node ${env.node} · ${env.cores} × ${env.cpu} · ${env.memoryGiB} GiB · ${env.os}`,
     '',
     `Load: ${env.loadGenerator}, ${plan.connections} connections, ${plan.durationSec} s per run after ${plan.warmupSec} s warm-up, ` +
-      `${plan.rounds} interleaved rounds (medians shown). Upstream: ${env.upstream}. ` +
+      `${plan.rounds} interleaved rounds (medians shown)` +
+      (plan.settleSec ? `, each system settled by one unmeasured ${plan.settleSec} s run first` : '') +
+      `. Upstream: ${env.upstream}. ` +
       (env.nginx === null ? 'nginx not installed.' : `nginx ${env.nginx}.`),
   ].join('\n');
 }

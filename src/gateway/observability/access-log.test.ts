@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { quoted } from './access-log.js';
+import { jsonText, milliseconds } from './access-log.js';
 
-describe('quoted', () => {
-  it('is JSON.stringify for every kind of string', () => {
+describe('jsonText', () => {
+  it('quoted, is JSON.stringify for every kind of string', () => {
     const samples = [
       '',
       'bench',
@@ -19,8 +19,24 @@ describe('quoted', () => {
       'lone \udfff low',
     ];
     for (const sample of samples) {
-      expect(quoted(sample)).toBe(JSON.stringify(sample));
-      expect(JSON.parse(quoted(sample))).toBe(sample);
+      expect(`"${jsonText(sample)}"`).toBe(JSON.stringify(sample));
+      expect(JSON.parse(`"${jsonText(sample)}"`)).toBe(sample);
     }
+  });
+});
+
+describe('milliseconds', () => {
+  it('writes what JSON.stringify writes for the number rounded to three decimals', () => {
+    const samples = [0, 0.0004, 0.0005, 0.001, 0.01, 0.1, 0.12, 1, 1.5, 12.885, 12.8851, 99.9999, 100, 1234.5678, 60_000.25, 3_600_000.001];
+    for (const ms of samples) expect(milliseconds(ms)).toBe(JSON.stringify(Math.round(ms * 1000) / 1000));
+    for (let i = 0; i < 10_000; i++) {
+      const ms = Math.random() * 10 ** Math.floor(Math.random() * 7);
+      expect(milliseconds(ms)).toBe(JSON.stringify(Math.round(ms * 1000) / 1000));
+    }
+  });
+
+  it('falls back to the number for what is not a duration', () => {
+    expect(milliseconds(-1.5)).toBe('-1.5');
+    expect(milliseconds(Number.NaN)).toBe('NaN');
   });
 });
