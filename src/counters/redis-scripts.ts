@@ -127,26 +127,24 @@ return { 1, 0, callsUsed, bytesUsed, windowEnd, now }
 `;
 
 /**
- * Sliced sliding window for large limits (the rule is in window-slices.ts). KEYS[1] = hash
- * { total, head = "<oldest live slice>:<sliceMs>", <slice number> = weight counted in it }.
- * ARGV = limit, windowMs, increment, mode ("hit" | "add"), sliceMs, slices per window.
- * Returns { allowed (1|0), total, retryAfterMs } like SLIDING_WINDOW_LUA.
- *
- * The hash holds at most slices + 1 slice fields plus total and head, whatever the limit.
- * The slice length is stored with head and kept until the window empties, so a call with a
- * different window (an edited renewal-period, global keys shared by two policies) is
- * measured in the slices the counts were made in, capped at `slices` of them.
- * The hot path is TIME, HMGET, HINCRBY, HSET, PEXPIRE. Evicting expired slices touches at
- * most slices + 1 fields: none can exist outside [head, head + slices].
+ * Sliced sliding window (limits above EXACT_LOG_MAX_CALLS, see window-slices.ts), for a
+ * batch of calls on one key: every call the gateway process made on the key within one
+ * event-loop turn, in arrival order. KEYS[1] = hash { total, head = "<oldest slice>:<sliceMs>",
+ * <slice> = count }. ARGV = limit, windowMs, mode ("hit" | "add"), sliceMs, slices, then
+ * one increment per call. Returns { allowed, total, retryAfterMs } per call, flattened.
+ * The calls are decided one after the other exactly as separate scripts would decide them
+ * (all fall in the same slice, since they share Redis' clock), so a batch changes the cost,
+ * not the outcome: one script, one HINCRBY and one expiry for the whole batch.
+ * The slice length is kept in `head` so that a request with another window (an edited
+ * renewal period, or two global policies sharing the key) is measured in the stored slices.
  */
 export const SLIDING_SLICES_LUA = `
 local key = KEYS[1]
 local limit = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
-local increment = tonumber(ARGV[3])
-local checking = ARGV[4] == 'hit'
-local sliceMs = tonumber(ARGV[5])
-local slices = tonumber(ARGV[6])
+local checking = ARGV[3] == 'hit'
+local sliceMs = tonumber(ARGV[4])
+local slices = tonumber(ARGV[5])
 
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
@@ -160,6 +158,7 @@ if total > 0 and stored[2] then
 end
 local span = math.min(window, slices * sliceMs)
 local oldest = math.floor((now - span) / sliceMs)
+local headChanged = false
 
 if head ~= nil and head < oldest then
   local gone = {}
@@ -169,43 +168,70 @@ if head ~= nil and head < oldest then
   if total <= 0 then
     redis.call('DEL', key)
     head, total = nil, 0
-    sliceMs = tonumber(ARGV[5])
+    sliceMs = tonumber(ARGV[4])
     span = math.min(window, slices * sliceMs)
   else
     redis.call('HDEL', key, unpack(gone))
     head = oldest
-    redis.call('HSET', key, 'total', total, 'head', head .. ':' .. sliceMs)
+    headChanged = true
   end
 end
 
-local weight = math.max(increment, 1)
-if (not checking) or total + weight <= limit then
-  if increment > 0 then
-    local slice = math.floor(now / sliceMs)
-    if head == nil then head = slice end
-    -- A clock stepping backwards counts in the oldest live slice, never before head.
-    if slice < head then slice = head end
-    redis.call('HINCRBY', key, slice, increment)
-    total = total + increment
-    redis.call('HSET', key, 'total', total, 'head', head .. ':' .. sliceMs)
-    -- The newest slice leaves the window by (slice + 1) * sliceMs + span <= now + sliceMs + span.
-    redis.call('PEXPIRE', key, span + sliceMs + 1000)
+local slice = math.floor(now / sliceMs)
+local added = 0
+local live = nil
+local results = {}
+for i = 6, #ARGV do
+  local increment = tonumber(ARGV[i])
+  local weight = math.max(increment, 1)
+  local retry = 0
+  local allowed = 1
+  if (not checking) or total + weight <= limit then
+    if increment > 0 then
+      if head == nil then
+        head = slice
+        headChanged = true
+      end
+      total = total + increment
+      added = added + increment
+    end
+  else
+    -- Refused: nothing is written. Retry when enough of the oldest slices have left.
+    allowed = 0
+    retry = window
+    if weight <= limit and head ~= nil then
+      if live == nil then
+        local fields = {}
+        for s = head, head + slices do fields[#fields + 1] = s end
+        live = redis.call('HMGET', key, unpack(fields))
+      end
+      local needed = total + weight - limit
+      local freed = 0
+      for j = 1, #live do
+        freed = freed + (tonumber(live[j]) or 0)
+        -- Calls this batch counted sit in the current slice (a clock stepping back: in head).
+        if head + j - 1 == math.max(slice, head) then freed = freed + added end
+        if freed >= needed then
+          retry = math.max(1, (head + j) * sliceMs + span - now)
+          break
+        end
+      end
+    end
   end
-  return { 1, total, 0 }
+  results[#results + 1] = allowed
+  results[#results + 1] = total
+  results[#results + 1] = retry
 end
 
--- Refused: nothing more is written. Retry when enough of the oldest slices have left.
-if weight > limit or head == nil then return { 0, total, window } end
-local needed = total + weight - limit
-local live = {}
-for s = head, head + slices do live[#live + 1] = s end
-local counts = redis.call('HMGET', key, unpack(live))
-local freed = 0
-for i = 1, #counts do
-  freed = freed + (tonumber(counts[i]) or 0)
-  if freed >= needed then
-    return { 0, total, math.max(1, (head + i) * sliceMs + span - now) }
-  end
+if added > 0 then
+  -- A clock stepping backwards counts in the oldest live slice, never before head.
+  if slice < head then slice = head end
+  redis.call('HINCRBY', key, slice, added)
+  redis.call('HSET', key, 'total', total, 'head', head .. ':' .. sliceMs)
+  -- The newest slice leaves the window by (slice + 1) * sliceMs + span <= now + sliceMs + span.
+  redis.call('PEXPIRE', key, span + sliceMs + 1000)
+elseif headChanged then
+  redis.call('HSET', key, 'total', total, 'head', head .. ':' .. sliceMs)
 end
-return { 0, total, window }
+return results
 `;

@@ -97,6 +97,26 @@ if (!reachable && !required) {
       }
     });
 
+    it("decides one turn's sliced calls on several keys in one script per key, as if one by one", async () => {
+      const [first, second] = [key('batch-a'), key('batch-b')];
+      const options = { limit: 1500, windowMs: 60_000 };
+      const hitsOnFirst = Array.from({ length: 1600 }, () => store.hit(first, options));
+      const heavyOnSecond = Array.from({ length: 40 }, () => store.hit(second, { ...options, increment: 50 }));
+      const addsOnFirst = Array.from({ length: 10 }, () => store.addHits(first, { ...options, increment: 1 }));
+      const [firstResults, secondResults] = await Promise.all([Promise.all(hitsOnFirst), Promise.all(heavyOnSecond), Promise.all(addsOnFirst)]);
+      const allowed = firstResults.filter((r) => r.allowed);
+      expect(allowed).toHaveLength(1500);
+      expect(new Set(allowed.map((r) => r.total)).size).toBe(1500);
+      for (const refused of firstResults.filter((r) => !r.allowed)) {
+        expect(refused.retryAfterMs).toBeGreaterThan(0);
+        expect(refused.retryAfterMs).toBeLessThanOrEqual(60_000 + sliceMsFor(60_000));
+      }
+      expect(secondResults.filter((r) => r.allowed)).toHaveLength(30);
+      // The hits were decided first (arrival order), then the unchecked adds were counted.
+      expect((await client.hgetall(redisCounterKeys(prefix, first).slidingSlices)).total).toBe('1510');
+      expect((await client.hgetall(redisCounterKeys(prefix, second).slidingSlices)).total).toBe('1500');
+    });
+
     it('keeps a large limit in one sliced-window hash with a TTL of the window plus one slice (plus 1 s)', async () => {
       for (const windowMs of [60_000, 3_600_000]) {
         const counter = key('ttl-sliced');
@@ -279,6 +299,26 @@ if (!redisServerInstalled && !required) {
         const stalled = await timed(`fail-${failMode}, Redis stalled (SIGSTOP)`, () => store.hit(counter, { limit: 5, windowMs: 60_000 }));
         expect(stalled).toMatchObject({ failed: failMode, allowed: failMode === 'open' });
         expect(failMode === 'open' ? store.stats.failOpen : store.stats.failClosed).toBe(1);
+      } finally {
+        server.resume();
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
+  it.each<FailMode>(['open', 'closed'])('fail-%s: a stalled batch of sliced calls on several keys is decided per call', async (failMode) => {
+    const store = await RedisCounterStore.open({ url: server.url, prefix: ownPrefix, failMode });
+    try {
+      const keys = [`stalls-sliced-a:${randomUUID()}`, `stalls-sliced-b:${randomUUID()}`];
+      expect((await store.hit(keys[0], { limit: 5000, windowMs: 60_000 })).failed).toBeUndefined();
+      server.pause();
+      try {
+        const results = await timed(`fail-${failMode}, sliced batch while Redis is stalled`, () =>
+          Promise.all(keys.flatMap((key) => [1, 2, 3].map(() => store.hit(key, { limit: 5000, windowMs: 60_000 })))),
+        );
+        for (const result of results) expect(result).toMatchObject({ failed: failMode, allowed: failMode === 'open' });
+        expect(failMode === 'open' ? store.stats.failOpen : store.stats.failClosed).toBe(6);
       } finally {
         server.resume();
       }

@@ -51,15 +51,8 @@ type QuotaReply = [allowed: number, exceeded: number, callsUsed: number, bytesUs
 /** The scripts registered with `defineCommand`, as ioredis adds them to the client. */
 interface CounterScripts {
   porticoSlidingWindow(log: string, meta: string, limit: number, windowMs: number, increment: number, mode: 'hit' | 'add'): Promise<SlidingReply>;
-  porticoSlidingSlices(
-    key: string,
-    limit: number,
-    windowMs: number,
-    increment: number,
-    mode: 'hit' | 'add',
-    sliceMs: number,
-    slices: number,
-  ): Promise<SlidingReply>;
+  /** The sliced window for a batch of calls: one increment per call; { allowed, total, retryAfterMs } per call, flattened. */
+  porticoSlidingSlices(key: string, limit: number, windowMs: number, mode: 'hit' | 'add', sliceMs: number, slices: number, ...increments: number[]): Promise<number[]>;
   porticoQuota(
     key: string,
     calls: number,
@@ -73,10 +66,40 @@ interface CounterScripts {
   ): Promise<QuotaReply>;
 }
 
+/** Calls on one sliced key with the same limit, window and mode, gathered within one event-loop turn. */
+interface SliceBatch {
+  key: string;
+  limit: number;
+  windowMs: number;
+  mode: 'hit' | 'add';
+  increments: number[];
+  settle: ((reply: SlidingReply | Error) => void)[];
+}
+
+/** An ioredis pipeline with the sliced-window script queued by name (`defineCommand` adds it there too). */
+interface CounterScriptsPipeline {
+  porticoSlidingSlices(key: string, limit: number, windowMs: number, mode: 'hit' | 'add', sliceMs: number, slices: number, ...increments: number[]): unknown;
+  exec(): Promise<[Error | null, unknown][] | null>;
+}
+
+/** Settles each call of a batch with its { allowed, total, retryAfterMs }, or all of them with the failure. */
+function settleBatch(batch: SliceBatch, outcome: unknown): void {
+  if (!Array.isArray(outcome)) {
+    const failure = outcome instanceof Error ? outcome : new Error(String(outcome));
+    for (const settle of batch.settle) settle(failure);
+    return;
+  }
+  const flat = outcome as number[];
+  for (let i = 0; i < batch.settle.length; i++) batch.settle[i]([flat[3 * i], flat[3 * i + 1], flat[3 * i + 2]]);
+}
+
 export class RedisCounterStore implements CounterStore {
   readonly kind = 'redis';
   private readonly counts = { failOpen: 0, failClosed: 0, droppedIncrements: 0, errors: 0 };
   private readonly slots = new ConcurrencySlots();
+  /** Sliced-window calls waiting for this turn's flush, by Redis key (and, rarely, more per key). */
+  private pendingSlices = new Map<string, SliceBatch[]>();
+  private flushScheduled = false;
 
   private constructor(
     private readonly client: Redis & CounterScripts,
@@ -186,11 +209,65 @@ export class RedisCounterStore implements CounterStore {
 
   /** The exact log for small limits, the sliced window for large ones (window-slices.ts). */
   private slidingWindow(keys: RedisCounterKeys, limit: number, windowMs: number, increment: number, mode: 'hit' | 'add'): Promise<SlidingReply> {
-    if (usesSlices(limit)) {
-      return this.client.porticoSlidingSlices(keys.slidingSlices, limit, windowMs, increment, mode, sliceMsFor(windowMs), WINDOW_SLICES);
-    }
+    if (usesSlices(limit)) return this.batchedSlices(keys.slidingSlices, limit, windowMs, increment, mode);
     return this.client.porticoSlidingWindow(keys.slidingLog, keys.slidingMeta, limit, windowMs, increment, mode);
   }
+
+  /**
+   * A sliced-window call, sent with every other call on the same key made in this event-loop
+   * turn as one script (flushed by setImmediate, as ioredis' auto-pipelining does). Large
+   * limits are where traffic per key is high: under load, dozens of requests of one
+   * subscription meet in a turn, and one script replaces dozens. The script decides them in
+   * arrival order exactly as separate calls would be decided.
+   */
+  private batchedSlices(key: string, limit: number, windowMs: number, increment: number, mode: 'hit' | 'add'): Promise<SlidingReply> {
+    let batches = this.pendingSlices.get(key);
+    if (batches === undefined) this.pendingSlices.set(key, (batches = []));
+    let batch = batches.find((b) => b.limit === limit && b.windowMs === windowMs && b.mode === mode);
+    if (batch === undefined) {
+      batch = { key, limit, windowMs, mode, increments: [], settle: [] };
+      batches.push(batch);
+    }
+    const pending = batch;
+    const reply = new Promise<SlidingReply>((resolve, reject) => {
+      pending.increments.push(increment);
+      pending.settle.push((outcome) => (outcome instanceof Error ? reject(outcome) : resolve(outcome)));
+    });
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flushSlices);
+    }
+    return reply;
+  }
+
+  /**
+   * Sends this turn's batches: one script per batch, written together (an explicit pipeline
+   * when there are several; the script is left out of ioredis' auto-pipelining, which would
+   * hold it for one more event-loop turn). Each call's own promise settles with its share.
+   */
+  private readonly flushSlices = (): void => {
+    this.flushScheduled = false;
+    const batches = [...this.pendingSlices.values()].flat();
+    this.pendingSlices = new Map();
+    if (batches.length === 1) {
+      const [batch] = batches;
+      this.client
+        .porticoSlidingSlices(batch.key, batch.limit, batch.windowMs, batch.mode, sliceMsFor(batch.windowMs), WINDOW_SLICES, ...batch.increments)
+        .then(
+          (flat) => settleBatch(batch, flat),
+          (error: unknown) => settleBatch(batch, error),
+        );
+      return;
+    }
+    const pipeline = this.client.pipeline() as unknown as CounterScriptsPipeline;
+    for (const batch of batches) {
+      pipeline.porticoSlidingSlices(batch.key, batch.limit, batch.windowMs, batch.mode, sliceMsFor(batch.windowMs), WINDOW_SLICES, ...batch.increments);
+    }
+    pipeline.exec().then(
+      (replies) => batches.forEach((batch, i) => settleBatch(batch, replies?.[i] === undefined ? new Error('Redis returned no reply') : (replies[i][0] ?? replies[i][1]))),
+      (error: unknown) => batches.forEach((batch) => settleBatch(batch, error)),
+    );
+  };
 
   private countFailure(): FailMode {
     if (this.failMode === 'open') this.counts.failOpen++;
