@@ -102,6 +102,8 @@ export class RequestContext implements InspectedRequestHeaders, SubscriptionTarg
   readonly receivedAt: number;
   /** When the request arrived on the monotonic clock (performance.now(), ms), for durations in metrics and logs. */
   readonly startedAt: number;
+  /** When the response closed on the same clock (0 until then): read once for every observer. */
+  endedAt = 0;
   /** The client connection, kept: node may have set `req.socket` to null by the time the response has closed. */
   readonly socket: Socket;
   backend: BackendTarget | null = null;

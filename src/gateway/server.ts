@@ -291,6 +291,7 @@ function onResponseClose(this: GatewayServerResponse): void {
   // The client left before the response was complete: stop the backend call too.
   if (!this.writableEnded) ctx.upstream?.cancel();
   ctx.runtime.leave();
+  ctx.endedAt = performance.now();
   try {
     ctx.settings.observe?.(ctx);
   } finally {

@@ -104,15 +104,16 @@ export class AccessLog {
     let path = queryAt === -1 ? url : url.slice(0, queryAt);
     if (path.length > MAX_LOGGED_PATH) path = path.slice(0, MAX_LOGGED_PATH);
     const socket = ctx.socket as CountedSocket;
+    const elapsed = (ctx.endedAt === 0 ? performance.now() : ctx.endedAt) - ctx.startedAt;
     let line =
-      `{"time":${this.clock.now()},"reqId":"${jsonText(requestId(ctx))}","method":"${jsonText(req.method ?? '')}"` +
+      `{"time":${this.clock.at(ctx.receivedAt + elapsed)},"reqId":"${jsonText(requestId(ctx))}","method":"${jsonText(req.method ?? '')}"` +
       `,"path":"${jsonText(path)}"`;
     if (queryAt !== -1 && queryAt < url.length - 1) {
       const query = redactQuery(url.slice(queryAt + 1), this.secretNames(ctx.runtime));
       line += `,"query":"${jsonText(query.length > MAX_LOGGED_PATH ? query.slice(0, MAX_LOGGED_PATH) : query)}"`;
     }
     line +=
-      `,"status":${res.headersSent ? res.statusCode : 0},"durationMs":${milliseconds(performance.now() - ctx.startedAt)}` +
+      `,"status":${res.headersSent ? res.statusCode : 0},"durationMs":${milliseconds(elapsed)}` +
       `${exchangeBytes(socket)},"clientIp":"${jsonText(ctx.clientIp)}"`;
     if (ctx.api !== null) line += `,"api":"${jsonText(ctx.api.id)}"`;
     if (ctx.operation !== null) line += `,"operation":"${jsonText(ctx.operation.id)}"`;
@@ -195,18 +196,19 @@ export function milliseconds(ms: number): string {
 }
 
 /**
- * The current time as a quoted ISO 8601 string, formatted once per millisecond: a busy
- * gateway writes many lines within one.
+ * A time as a quoted ISO 8601 string, formatted once per millisecond: a busy gateway writes
+ * many lines within one. The line's time is the request's arrival (wall clock, taken when
+ * it came) plus its duration (monotonic): no clock read of its own per line.
  */
 class IsoClock {
-  private at = 0;
+  private ms = 0;
   private text = '';
 
-  now(): string {
-    const at = Date.now();
-    if (at !== this.at) {
-      this.at = at;
-      this.text = `"${new Date(at).toISOString()}"`;
+  at(epochMs: number): string {
+    const ms = Math.floor(epochMs);
+    if (ms !== this.ms) {
+      this.ms = ms;
+      this.text = `"${new Date(ms).toISOString()}"`;
     }
     return this.text;
   }

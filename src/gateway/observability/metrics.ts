@@ -157,14 +157,15 @@ export class GatewayMetrics {
   observe(ctx: RequestContext): void {
     const res = ctx.res;
     const status = res.headersSent ? res.statusCode : 0;
-    const seconds = (performance.now() - ctx.startedAt) / 1000;
+    const endedAt = ctx.endedAt === 0 ? performance.now() : ctx.endedAt;
+    const seconds = (endedAt - ctx.startedAt) / 1000;
     const route = this.route(ctx);
     const cells = route.request(ctx.product?.id, status);
     cells.requests.value++;
     cells.duration.observe(seconds);
     const upstream = ctx.upstream;
     if (upstream !== null) {
-      const backendMs = upstream.respondedAt === 0 ? performance.now() - upstream.startedAt : upstream.respondedAt - upstream.startedAt;
+      const backendMs = (upstream.respondedAt === 0 ? endedAt : upstream.respondedAt) - upstream.startedAt;
       route.backend(upstream.statusCode).observe(backendMs / 1000);
     }
   }
