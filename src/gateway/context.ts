@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { ForwardHeaders, InspectedRequestHeaders } from './edge/request-headers.js';
-import { newHeaderBag } from './edge/hop-by-hop.js';
+import { newHeaderBag } from './edge/header-bag.js';
 import type { NormalisedPath } from './edge/request-path.js';
 import type { CompiledApi, CompiledOperation, CompiledProduct, CompiledSubscription } from './model.js';
 import type { BackendCertificateHandle, ClientCertificateInfo, ForwardOptions, PolicyContext } from '../policies/contract/context.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../errors.js';
-import { newHeaderBag, withoutResponseHopByHop } from './hop-by-hop.js';
+import { newHeaderBag } from './header-bag.js';
+import { withoutResponseHopByHop } from './hop-by-hop.js';
 import { inspectRequestHeaders, type InspectedRequestHeaders } from './request-headers.js';
 import { normaliseRequestPath, pathFrom } from './request-path.js';
 

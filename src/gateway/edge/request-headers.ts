@@ -9,7 +9,8 @@ export const UNSUPPORTED_TRANSFER_ENCODING = refuse("The request's Transfer-Enco
 const MISSING_HOST = refuse('The request has no Host header.');
 export const NOMINATED_RELIED_ON_HEADER = refuse('The Connection header must not nominate a header the gateway relies on.');
 import { HOP_BY_HOP_HEADERS } from '../../model/hop-by-hop.js';
-import { connectionTokens, isReliedOnHeader, newHeaderBag } from './hop-by-hop.js';
+import { newHeaderBag } from './header-bag.js';
+import { connectionTokens, isReliedOnHeader } from './hop-by-hop.js';
 
 /** Header object sent upstream: lower-case names; repeated headers stay repeated (arrays). */
 export type ForwardHeaders = Record<string, string | string[]>;
