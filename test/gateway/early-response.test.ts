@@ -83,7 +83,8 @@ describe('responses sent before the request body was read', () => {
       // never answers
     });
     upstream.route('/slow', (_req, res) => {
-      setTimeout(() => res.end('slow'), 200);
+      // Slow enough for the pipelined request behind it to be read, within the 200 ms backend timeout.
+      setTimeout(() => res.end('slow'), 100);
     });
     gw = await startTestGateway(
       new SnapshotBuilder()
@@ -131,7 +132,7 @@ describe('responses sent before the request body was read', () => {
   });
 
   it('sends one response only: a 504 during the upload, then no 408 from the request timeout', async () => {
-    // The backend reads nothing, so the upload backs up and undici's response timeout fires mid-upload.
+    // The backend reads nothing, so the upload backs up and the backend timeout fires mid-upload.
     const upload = await openUpload(gw.port, 'POST /open/hang HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked\r\n\r\n');
     const sent = await pumpChunks(upload, UNBOUNDED);
     expect(sent).toBeLessThan(UNBOUNDED);

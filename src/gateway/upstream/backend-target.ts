@@ -1,10 +1,10 @@
-import type { Dispatcher } from 'undici';
 import { forbiddenBackendHostReason } from './address-policy.js';
 import type { BackendTls } from './backend-tls.js';
 import { DEFAULT_BACKEND_TLS, tlsPoolSuffix } from './backend-tls.js';
+import type { UpstreamPool } from './http1/types.js';
 
 /**
- * One backend base URL, compiled once per snapshot. `dispatcher` is the shared undici
+ * One backend base URL, compiled once per snapshot. `dispatcher` is the shared keep-alive
  * pool for its origin, attached when the runtime holding this target goes live.
  */
 export interface BackendTarget {
@@ -20,7 +20,7 @@ export interface BackendTarget {
   readonly tls: BackendTls;
   /** Pools are shared by origin and TLS settings; this names one. */
   readonly poolKey: string;
-  dispatcher: Dispatcher | null;
+  dispatcher: UpstreamPool | null;
 }
 
 export interface BackendTargetOptions {

@@ -46,7 +46,7 @@ export function tlsPoolSuffix(tls: BackendTls): string {
   return suffix;
 }
 
-/** The TLS part of undici's `connect` options for a pool with these settings. */
+/** The `tls.connect` options for a pool with these settings. */
 export function tlsConnectOptions(tls: BackendTls): ConnectionOptions {
   const options: ConnectionOptions = { rejectUnauthorized: tls.rejectUnauthorized };
   // `ca` replaces node's trust store, so the public roots are added back: a custom CA widens trust, never narrows it.

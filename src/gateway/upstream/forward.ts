@@ -3,19 +3,14 @@ import type { RequestContext } from '../context.js';
 import { CLIENT_CLOSED_REQUEST, GATEWAY_MESSAGES, GatewayError, PAYLOAD_TOO_LARGE, preallocatedError } from '../errors.js';
 import { backendRequestPath } from './backend-target.js';
 import { UpstreamExchange } from './upstream-exchange.js';
+import { UPSTREAM_TIMEOUT_CODES } from './http1/types.js';
 
 const BACKEND_NOT_CONFIGURED = preallocatedError(500, 'BackendNotConfigured', GATEWAY_MESSAGES.backendNotConfigured);
 
-/** undici errors meaning the backend took too long, as opposed to could not be reached. */
-const TIMEOUT_CODES: ReadonlySet<string> = new Set([
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-]);
 
 /**
  * The default backend phase (APIM's `forward-request`): sends the request to
- * `ctx.backend`, streaming the client's body into undici, and resolves once the
+ * `ctx.backend`, streaming the client's body into the backend's pool, and resolves once the
  * backend's status and headers are in `ctx.response` (hop-by-hop headers removed; the
  * body held as a stream until sent). Nothing is buffered in either direction.
  * Failures become 502 (unreachable) or 504 (timed out).
@@ -89,7 +84,7 @@ function backendFailure(err: unknown, ctx: RequestContext): GatewayError {
   if (err instanceof GatewayError) return err;
   if (ctx.res.destroyed) return CLIENT_CLOSED_REQUEST;
   const code = (err as { code?: unknown } | null)?.code;
-  const timedOut = typeof code === 'string' && TIMEOUT_CODES.has(code);
+  const timedOut = typeof code === 'string' && UPSTREAM_TIMEOUT_CODES.has(code);
   ctx.settings.logger?.warn(
     { api: ctx.api?.id, operation: ctx.operation?.id, backend: ctx.backend?.origin, code, err: (err as Error)?.message },
     timedOut ? 'backend timed out' : 'backend request failed',

@@ -1,7 +1,8 @@
-import { Pool } from 'undici';
 import type { BackendTarget } from './backend-target.js';
 import { guardedLookup } from './address-policy.js';
 import { tlsConnectOptions } from './backend-tls.js';
+import { Http1Pool } from './http1/pool.js';
+import type { UpstreamPool } from './http1/types.js';
 
 export interface UpstreamPoolSettings {
   /** Time to establish a backend connection (TCP + TLS), ms. */
@@ -15,12 +16,12 @@ export interface UpstreamPoolSettings {
 }
 
 interface PoolEntry {
-  readonly pool: Pool;
+  readonly pool: UpstreamPool;
   refs: number;
 }
 
 /**
- * One keep-alive undici Pool per backend origin and TLS identity (validation settings,
+ * One keep-alive connection pool per backend origin and TLS identity (validation settings,
  * trusted CAs, client certificate: see BackendTarget.poolKey), shared by every runtime that
  * uses it, so a config reload keeps warm connections. Reference-counted by runtimes: a
  * pool is closed (gracefully: queued requests finish first) when the last runtime using
@@ -33,7 +34,7 @@ export class UpstreamPools {
 
   constructor(private readonly settings: UpstreamPoolSettings) {}
 
-  acquire(target: BackendTarget): Pool {
+  acquire(target: BackendTarget): UpstreamPool {
     let entry = this.entries.get(target.poolKey);
     if (entry === undefined) {
       entry = { pool: this.createPool(target), refs: 0 };
@@ -76,16 +77,14 @@ export class UpstreamPools {
     await Promise.all([...this.closing]);
   }
 
-  private createPool(target: BackendTarget): Pool {
+  private createPool(target: BackendTarget): UpstreamPool {
     const { settings } = this;
-    return new Pool(target.origin, {
+    return new Http1Pool(target.origin, {
       connections: settings.maxConnectionsPerOrigin,
-      keepAliveTimeout: settings.keepAliveTimeoutMs,
-      connect: {
-        timeout: settings.connectTimeoutMs,
-        ...tlsConnectOptions(target.tls),
-        ...(settings.allowLinkLocalBackends ? {} : { lookup: guardedLookup }),
-      },
+      keepAliveTimeoutMs: settings.keepAliveTimeoutMs,
+      connectTimeoutMs: settings.connectTimeoutMs,
+      tls: tlsConnectOptions(target.tls),
+      lookup: settings.allowLinkLocalBackends ? undefined : guardedLookup,
     });
   }
 }

@@ -1,23 +1,22 @@
 import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import type { Dispatcher } from 'undici';
 import type { GatewayServerResponse, RequestContext, StreamedBody } from '../context.js';
 import { CLIENT_CLOSED_REQUEST } from '../errors.js';
 import { withoutResponseHopByHop } from '../edge/hop-by-hop.js';
+import type { UpstreamController, UpstreamHandler } from './http1/types.js';
 
-type Controller = Dispatcher.DispatchController;
+type Controller = UpstreamController;
 
 /**
- * One call to a backend, as an undici dispatch handler, and the backend's response body.
+ * One call to a backend, as the upstream pool's handler, and the backend's response body.
  *
- * Hand-written instead of undici's `request()` because this is the hot path: no
- * AbortController (undici's signal support builds a DOMException per abort), no
- * intermediate Readable and no stream pipeline per response. The body is held (the
+ * A handler rather than a promise of a response stream because this is the hot path: no
+ * AbortController, no intermediate Readable and no stream pipeline per response. The body is held (the
  * socket paused) from the response headers until the gateway decides what to send, so
  * outbound policies run before a byte reaches the client; then chunks go straight into
  * the client response, pausing the backend whenever the client is slower.
  */
-export class UpstreamExchange implements Dispatcher.DispatchHandler, StreamedBody {
+export class UpstreamExchange implements UpstreamHandler, StreamedBody {
   /** Resolves when the backend's response headers are in (`ctx.response` is set); rejects on failure before that. */
   readonly started: Promise<void>;
   private resolveStarted!: () => void;
@@ -49,14 +48,14 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler, StreamedBod
     });
   }
 
-  // --- undici handler -------------------------------------------------------------
+  // --- pool handler ---------------------------------------------------------------
 
   onRequestStart(controller: Controller): void {
     this.controller = controller;
     if (this.cancelled) controller.abort(CLIENT_CLOSED_REQUEST);
   }
 
-  onResponseStart(controller: Controller, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+  onResponseStart(controller: Controller, statusCode: number, headers: Record<string, string | string[]>): void {
     if (statusCode < 200) return; // 1xx: informational, the real response follows
     this.controller = controller;
     this.responseStarted = true;
@@ -89,7 +88,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler, StreamedBod
     else if (this.readable !== null) this.readable.push(null);
   }
 
-  onResponseError(_controller: Controller | undefined, err: Error): void {
+  onResponseError(_controller: Controller, err: Error): void {
     if (!this.responseStarted) {
       this.rejectStarted(this.mapError(err, this.ctx));
       return;
