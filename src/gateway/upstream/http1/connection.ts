@@ -66,6 +66,9 @@ export class Http1Connection implements ResponseSink {
   private requestSent = true;
   private bodySource: BodyPump | null = null;
 
+  /** When an idle connection is due to be closed (performance.now() ms). */
+  idleUntil = 0;
+
   /** When the current phase times out (performance.now() ms), 0 for never. */
   private deadline = 0;
   private timer: NodeJS.Timeout | null = null;
@@ -98,17 +101,15 @@ export class Http1Connection implements ResponseSink {
     this.watch(target.connectTimeoutMs);
   }
 
-  get busy(): boolean {
-    return this.request !== null;
-  }
-
   /** Sends a request on this connection (connecting first if it is new). */
   assign(request: PooledRequest): void {
     this.request = request;
     request.connection = this;
     this.responded = false;
-    if (this.phase === Phase.Idle) {
-      this.socket.ref();
+    // A new connection starts the headers wait once connected; a reused one now (it may come
+    // straight from its previous response when a request was waiting).
+    if (this.phase !== Phase.Connecting) {
+      if (this.phase === Phase.Idle) this.socket.ref();
       this.phase = Phase.AwaitingHead;
       this.watch(request.request.headersTimeout);
     }
@@ -187,9 +188,6 @@ export class Http1Connection implements ResponseSink {
     this.socket.unref();
   }
 
-  /** When an idle connection is due to be closed (performance.now() ms). */
-  idleUntil = 0;
-
   /** The backend's keep-alive hint from its last response (ms, 0: none). */
   get keepAliveHintMs(): number {
     return this.parser.keepAliveHintMs;
@@ -213,11 +211,7 @@ export class Http1Connection implements ResponseSink {
     this.requestSent = true;
     this.bodySource = null;
     this.restartHeadersWait();
-    // The response may have completed first (a backend answering before reading it all).
-    if (this.request === null && this.phase !== Phase.Closed && !this.parser.active) this.afterRequest(this.reusable);
   }
-
-  private reusable = false;
 
   // --- ResponseSink ------------------------------------------------------------------
 
@@ -243,8 +237,7 @@ export class Http1Connection implements ResponseSink {
     this.served++;
     // The handler may have paused a response that then completed from bytes already read.
     if (request.paused) this.socket.resume();
-    this.reusable = this.parser.keepAlive;
-    if (this.requestSent) this.afterRequest(this.reusable);
+    if (this.requestSent) this.afterRequest(this.parser.keepAlive);
     else {
       // The backend answered before taking the whole body: the rest cannot be sent any more.
       this.bodySource?.stop();

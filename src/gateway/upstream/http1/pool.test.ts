@@ -206,6 +206,18 @@ describe('Http1Pool', () => {
     await expect(call(p, { path: '/stall', bodyTimeout: 150 })).rejects.toMatchObject({ code: 'UPSTREAM_BODY_TIMEOUT' });
   });
 
+  it('times out the headers of a waiting request sent on the connection its predecessor just freed', async () => {
+    const backend = await httpBackend((req, res) => {
+      if (req.url === '/fast') setTimeout(() => res.end('ok'), 20);
+    });
+    const p = pool(backend.origin, { connections: 1 });
+    const first = call(p, { path: '/fast', bodyTimeout: 10_000 });
+    const second = call(p, { path: '/silent', headersTimeout: 150, bodyTimeout: 10_000 });
+    expect((await first).body).toBe('ok');
+    await expect(second).rejects.toMatchObject({ code: 'UPSTREAM_HEADERS_TIMEOUT' });
+    expect(backend.connections).toBe(1);
+  });
+
   it('does not count a response paused by its consumer against the body timeout', async () => {
     const backend = await httpBackend((_req, res) => {
       res.writeHead(200, { 'content-length': '4' });
