@@ -29,6 +29,8 @@ export class UpstreamExchange implements UpstreamHandler, StreamedBody {
   /** Chunks that arrived before anyone consumed the body (pause is advisory). */
   private queued: Buffer[] | null = null;
   private ended = false;
+  /** A 'drain' listener is waiting on the client response. */
+  private awaitingDrain = false;
   private failed: Error | null = null;
   private cancelled = false;
   /** For backend timings (performance.now(), ms): when the call started and when its response headers came (0: not yet). */
@@ -69,7 +71,9 @@ export class UpstreamExchange implements UpstreamHandler, StreamedBody {
   onResponseData(controller: Controller, chunk: Buffer): void {
     const sink = this.sink;
     if (sink !== null) {
-      if (!sink.write(chunk)) {
+      if (!sink.write(chunk) && !this.awaitingDrain) {
+        // Chunks already read may follow before the pause takes hold: one listener for all.
+        this.awaitingDrain = true;
         controller.pause();
         sink.once('drain', resumeOnDrain);
       }
@@ -140,8 +144,9 @@ export class UpstreamExchange implements UpstreamHandler, StreamedBody {
     this.controller?.abort(CLIENT_CLOSED_REQUEST);
   }
 
-  /** @internal */
+  /** @internal The client response drained. */
   resume(): void {
+    this.awaitingDrain = false;
     this.controller?.resume();
   }
 }

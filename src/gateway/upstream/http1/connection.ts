@@ -125,10 +125,12 @@ export class Http1Connection implements ResponseSink {
       }
       head = requestHead(method, path, this.hostHeader, headers, framing);
     } catch (err) {
-      // Nothing was written: the connection stays good for the next request.
+      // Nothing was written: a connected connection stays good for the next request; a new
+      // one is closed rather than left idle before its connect timeout could apply.
       this.request = null;
       request.connection = null;
-      this.afterRequest(true);
+      if (this.phase === Phase.Connecting) this.close();
+      else this.afterRequest(true);
       request.fail(err as Error);
       return;
     }
@@ -237,13 +239,16 @@ export class Http1Connection implements ResponseSink {
     this.served++;
     // The handler may have paused a response that then completed from bytes already read.
     if (request.paused) this.socket.resume();
-    if (this.requestSent) this.afterRequest(this.parser.keepAlive);
+    const reusable = this.parser.keepAlive && this.requestSent;
+    // The handler hears the end before the connection can take the next request, so nothing
+    // it does is mistaken for that request's doing.
+    request.end();
+    if (reusable) this.afterRequest(true);
     else {
-      // The backend answered before taking the whole body: the rest cannot be sent any more.
-      this.bodySource?.stop();
+      // Not reusable, or the backend answered before taking the whole body (the rest cannot
+      // be sent any more).
       this.close();
     }
-    request.end();
   }
 
   // --- socket events -----------------------------------------------------------------
@@ -366,6 +371,10 @@ export class Http1Connection implements ResponseSink {
   }
 }
 
+function ignoreError(): void {
+  // Deliberately empty: see BodyPump.stop.
+}
+
 const NO_BODY: BodyFraming = { kind: 'none' };
 const CHUNKED: BodyFraming = { kind: 'chunked' };
 const CRLF = Buffer.from('\r\n', 'latin1');
@@ -402,10 +411,16 @@ class BodyPump {
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
-    this.source.off('data', this.onData);
-    this.source.off('end', this.onEnd);
-    this.source.off('error', this.onError);
+    const source = this.source;
+    source.off('data', this.onData);
+    source.off('end', this.onEnd);
+    source.off('error', this.onError);
     this.socket.off('drain', this.onDrain);
+    // What is left of the body is not read (the gateway closes the client connection after
+    // answering). Paused, it stops flowing; and an error it still raises (the body-size
+    // limit, the client going away) must not go unheard: an unhandled 'error' ends the process.
+    source.pause();
+    source.on('error', ignoreError);
   }
 
   private data(chunk: Buffer): void {

@@ -1,6 +1,6 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Http1Pool, type Http1PoolOptions } from './pool.js';
 import type { UpstreamController, UpstreamRequest } from './types.js';
@@ -179,6 +179,30 @@ describe('Http1Pool', () => {
     expect(backend.connections).toBe(2);
   });
 
+  it('leaves a request body it stopped sending paused and heard: a later error there is no crash', async () => {
+    const backend = await httpBackend((_req, res) => res.end('early'));
+    const p = pool(backend.origin);
+    const upload = new PassThrough();
+    upload.write('the start of a long upload');
+    // The backend answers without reading the body: the connection is closed, the body no longer sent.
+    expect((await call(p, { method: 'POST', body: upload })).body).toBe('early');
+    upload.write('more the client sends anyway');
+    upload.destroy(new Error('the body-size limit, raised after the call ended'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(upload.isPaused()).toBe(true);
+    expect((await call(p)).body).toBe('early');
+  });
+
+  it('close() called twice settles both promises', async () => {
+    const backend = await httpBackend((_req, res) => setTimeout(() => res.end('ok'), 20));
+    const p = pool(backend.origin);
+    const pending = call(p);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const [first, second] = [p.close(), p.close()];
+    await pending;
+    await expect(Promise.all([first, second])).resolves.toEqual([undefined, undefined]);
+  });
+
   it('refuses a header value that would write another header, sending nothing', async () => {
     const backend = await httpBackend((_req, res) => res.end('ok'));
     const p = pool(backend.origin);
@@ -186,6 +210,9 @@ describe('Http1Pool', () => {
       code: 'UPSTREAM_BAD_REQUEST',
       message: expect.stringContaining("'x-evil'"),
     });
+    // Written as latin-1, U+010D U+010A would go out as CR LF.
+    await expect(call(p, { headers: { 'x-user': 'bob\u010d\u010ax-admin: true' } })).rejects.toMatchObject({ code: 'UPSTREAM_BAD_REQUEST' });
+    await expect(call(p, { headers: { host: 'a\u010d\u010ab' } })).rejects.toMatchObject({ code: 'UPSTREAM_BAD_REQUEST' });
     await expect(call(p, { path: '/a b' })).rejects.toMatchObject({ code: 'UPSTREAM_BAD_REQUEST' });
     expect((await call(p)).body).toBe('ok');
     expect(backend.connections).toBe(1);

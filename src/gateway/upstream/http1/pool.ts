@@ -47,6 +47,7 @@ export class Http1Pool implements UpstreamPool, ConnectionOwner, RequestQueue {
   private closing = false;
   private destroyed = false;
   private closed: (() => void) | null = null;
+  private whenClosed: Promise<void> | null = null;
 
   constructor(
     origin: string,
@@ -83,10 +84,11 @@ export class Http1Pool implements UpstreamPool, ConnectionOwner, RequestQueue {
 
   close(): Promise<void> {
     this.closing = true;
-    return new Promise<void>((resolve) => {
+    this.whenClosed ??= new Promise<void>((resolve) => {
       this.closed = resolve;
-      this.closeIfDrained();
     });
+    this.closeIfDrained();
+    return this.whenClosed;
   }
 
   destroy(): Promise<void> {

@@ -1,8 +1,12 @@
 import { UpstreamError } from './types.js';
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** A header value may not carry CR, LF or NUL: that would let a value write further headers. */
-const UNSENDABLE_VALUE = /[\r\n\0]/;
+/**
+ * What a header value may carry (node's own rule): tab, visible ASCII and latin-1. Anything
+ * else is refused, not only CR and LF: the head is written as latin-1, which keeps only the
+ * low byte of a character, so U+010D would go out as a CR and start a header of the caller's.
+ */
+const UNSENDABLE_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 /** A request target is visible ASCII (or latin-1 already percent-decoded by nobody): no space, no control. */
 const UNSENDABLE_PATH = /[^\u0021-\u00ff]/;
 
@@ -49,18 +53,18 @@ export function requestHead(
   if (path.length === 0 || UNSENDABLE_PATH.test(path)) throw badRequest('the request path contains a space or a control character');
   const givenHost = headers.host;
   const host = typeof givenHost === 'string' ? givenHost : defaultHost;
-  if (UNSENDABLE_VALUE.test(host)) throw badRequest("the 'host' header contains CR, LF or NUL");
+  if (UNSENDABLE_VALUE.test(host)) throw badRequest("the 'host' header contains a control character or one above U+00FF");
   let head = `${method} ${path} HTTP/1.1\r\nhost: ${host}\r\n`;
   for (const name in headers) {
     if (CONNECTION_OWNED.has(name)) continue;
     const value = headers[name];
     if (!TOKEN.test(name)) throw badRequest(`the header name '${name.slice(0, 64)}' is not a token`);
     if (typeof value === 'string') {
-      if (UNSENDABLE_VALUE.test(value)) throw badRequest(`the '${name}' header contains CR, LF or NUL`);
+      if (UNSENDABLE_VALUE.test(value)) throw badRequest(`the '${name}' header contains a control character or one above U+00FF`);
       head += `${name}: ${value}\r\n`;
     } else {
       for (const item of value) {
-        if (UNSENDABLE_VALUE.test(item)) throw badRequest(`the '${name}' header contains CR, LF or NUL`);
+        if (UNSENDABLE_VALUE.test(item)) throw badRequest(`the '${name}' header contains a control character or one above U+00FF`);
         head += `${name}: ${item}\r\n`;
       }
     }

@@ -31,13 +31,15 @@ const enum State {
   ChunkDataCr,
   ChunkDataLf,
   Trailers,
+  /** A CR in the trailer section: its LF must follow. */
+  TrailerLf,
 }
 
 const CR = 13;
 const LF = 10;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** NUL, or a CR or LF that is not part of a CRLF line end. */
-const BAD_LINE_BYTE = /\0|\r(?!\n)|(?<!\r)\n/;
+/** A control character other than tab (DEL included), or a CR or LF that is not part of a CRLF line end. */
+const BAD_LINE_BYTE = /[\0-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|(?<!\r)\n/;
 const DIGITS = /^\d+$/;
 
 /**
@@ -189,7 +191,7 @@ export class ResponseParser {
   }
 
   private parseHead(text: string): void {
-    if (BAD_LINE_BYTE.test(text)) throw badResponse('its headers contain a NUL, or a CR or LF outside a line end');
+    if (BAD_LINE_BYTE.test(text)) throw badResponse('its headers contain a control character, or a CR or LF outside a line end');
     const lines = text.split('\r\n');
     const statusLine = lines[0];
     const http10 = statusLine.startsWith('HTTP/1.0 ');
@@ -197,6 +199,7 @@ export class ResponseParser {
       throw badResponse(`its status line is not HTTP/1.x: '${statusLine.slice(0, 64)}'`);
     }
     const statusCode = Number(statusLine.slice(9, 12));
+    if (statusCode < 100 || statusCode > 599) throw badResponse(`its status ${statusCode} is not between 100 and 599`);
     const headers = newHeaderBag();
     let contentLength = -1;
     let chunked = false;
@@ -246,9 +249,10 @@ export class ResponseParser {
       this.remaining = 0;
       this.state = State.FixedBody;
     } else if (transferEncoded) {
-      // Transfer-Encoding wins over Content-Length (RFC 9112 §6.3), but a message carrying
-      // both is suspect: its connection is not reused.
-      if (contentLength !== -1) this.keepAlive = false;
+      // Both framings on one message is how response smuggling starts (RFC 9112 §6.3 lets a
+      // recipient refuse it; llhttp does): relayed, the Content-Length would reach the client
+      // beside a body of another length.
+      if (contentLength !== -1) throw badResponse('it carries both Transfer-Encoding and Content-Length');
       if (chunked) {
         this.beginChunkSize();
       } else {
@@ -323,15 +327,22 @@ export class ResponseParser {
         case State.Trailers:
           // Trailer fields are read past, not relayed: the section ends at an empty line.
           if (++this.trailerBytes > MAX_TRAILER_BYTES) throw badResponse('its trailers are too long');
-          if (byte === LF) {
-            if (this.trailerLineBytes === 0) {
-              this.complete(i < length);
-              return length;
-            }
-            this.trailerLineBytes = 0;
-          } else if (byte !== CR) {
+          if (byte === CR) {
+            this.state = State.TrailerLf;
+          } else if (byte === LF || byte === 0) {
+            throw badResponse('its trailers have a bare LF or a NUL');
+          } else {
             this.trailerLineBytes++;
           }
+          break;
+        case State.TrailerLf:
+          if (byte !== LF) throw badResponse('its trailers have a bare CR');
+          if (this.trailerLineBytes === 0) {
+            this.complete(i < length);
+            return length;
+          }
+          this.trailerLineBytes = 0;
+          this.state = State.Trailers;
           break;
         default:
           return i - 1;
