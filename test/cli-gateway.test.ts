@@ -19,6 +19,7 @@ const ADMIN_TOKEN = randomBytes(24).toString('base64url');
 const KEY = randomBytes(16).toString('hex');
 const READY = /^portico: gateway listening gateway=(\S+) management=(\S+) revision=(\d+)$/m;
 const WAIT_MS = 30_000;
+const METRICS_READY = /^portico: metrics listening metrics=(\S+)$/m;
 
 interface Answer {
   status: number;
@@ -104,8 +105,8 @@ async function startManagement(): Promise<void> {
   ({ admin } = await management.addresses());
 }
 
-function startGateway(args: string[]): RunningCli {
-  const cli = new RunningCli(['gateway', '--management', admin, '--token', token, '--gateway-port', '0', ...args], cleanEnv());
+function startGateway(args: string[], env: Record<string, string> = {}): RunningCli {
+  const cli = new RunningCli(['gateway', '--management', admin, '--token', token, '--gateway-port', '0', ...args], cleanEnv(env));
   running.push(cli);
   return cli;
 }
@@ -173,6 +174,35 @@ describe('portico gateway', { timeout: 120_000 }, () => {
     await eventually('billing is served once assigned', async () => (await get(`${gateway}/billing/items/2`)).status === 200, 2_000);
     expect((await call('DELETE', '/gateways/edge/apis/billing')).status).toBe(200);
     await eventually('billing is 404 once unassigned', async () => (await get(`${gateway}/billing/items/2`)).status === 404, 2_000);
+  });
+
+  it.each([1, 2])('--workers %i --metrics-port: GET /metrics with the scrape token only, counting every request', async (workers) => {
+    const scrapeToken = randomBytes(16).toString('hex');
+    const cli = startGateway(['--workers', String(workers), '--metrics-port', '0'], { PORTICO_METRICS_TOKEN: scrapeToken });
+    const { gateway } = await ready(cli);
+    const [, metricsUrl] = await cli.waitFor(METRICS_READY, STARTUP_TIMEOUT_MS);
+    for (let i = 0; i < 8; i++) expect((await get(`${gateway}/orders/items/${i}`)).status).toBe(200);
+
+    const scrape = (authorization?: string) => fetch(metricsUrl, { headers: authorization === undefined ? {} : { authorization } });
+    expect((await scrape()).status).toBe(401);
+    expect((await scrape('Bearer not-the-token')).status).toBe(401);
+    expect((await scrape(`Bearer ${ADMIN_TOKEN}`)).status).toBe(401); // the control plane's token means nothing here
+    const scraped = await scrape(`Bearer ${scrapeToken}`);
+    expect(scraped.status).toBe(200);
+    const text = await scraped.text();
+    // Every request counted once, whichever worker served it.
+    const served = text
+      .split('\n')
+      .filter((line) => line.startsWith('portico_gateway_requests_total{') && line.includes('api="orders"') && line.includes('code="200"'))
+      .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+    expect(served).toBe(8);
+    expect((await fetch(metricsUrl.replace('/metrics', '/other'), { headers: { authorization: `Bearer ${scrapeToken}` } })).status).toBe(404);
+  });
+
+  it('refuses --metrics-port without a scrape token, saying what to set', async () => {
+    const result = await runCli(['gateway', '--management', admin, '--token', token, '--gateway-port', '0', '--metrics-port', '0'], cleanEnv(), 60_000);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--metrics-port needs PORTICO_METRICS_TOKEN');
   });
 
   it('exits non-zero, saying why, when management refuses the token; the token is never printed', async () => {

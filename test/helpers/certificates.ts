@@ -92,6 +92,8 @@ export function toPfxBase64(issued: Issued, password: string, chain: readonly Is
 }
 
 function randomSerial(): string {
-  // A positive serial: the first hex digit below 8 keeps the DER integer's sign bit clear.
-  return (Math.floor(Math.random() * 8).toString(16) + forge.util.bytesToHex(forge.random.getBytesSync(15))).toLowerCase();
+  // A positive, minimally encoded DER integer: a first hex digit of 1–7 keeps the sign bit
+  // clear, and never 0 (a leading 0x00 before a byte below 0x80 is "illegal padding" to
+  // OpenSSL, which failed about one certificate in 128).
+  return ((1 + Math.floor(Math.random() * 7)).toString(16) + forge.util.bytesToHex(forge.random.getBytesSync(15))).toLowerCase();
 }

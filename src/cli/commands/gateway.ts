@@ -28,6 +28,9 @@ Options:
   --tls-key FILE       the certificate's PEM private key                  [PORTICO_TLS_KEY]
   --tls-client-ca FILE ask clients for a certificate issued by this PEM CA [PORTICO_TLS_CLIENT_CA]
   --tls-client-crl FILE PEM revocation list of that CA                    [PORTICO_TLS_CLIENT_CRL]
+  --metrics-port N     serve GET /metrics on this port (0 = any free port); scrapes
+                       carry PORTICO_METRICS_TOKEN, unless PORTICO_METRICS_PUBLIC=on
+                                                                          [PORTICO_METRICS_PORT]
   -h, --help           show this help
 
 Environment:
@@ -46,6 +49,7 @@ export const gatewayCommand: Command = {
       management: { type: 'string' },
       token: { type: 'string' },
       backup: { type: 'string' },
+      'metrics-port': { type: 'string' },
       ...GATEWAY_LISTENER_OPTIONS,
     });
     if (help) {
@@ -58,6 +62,7 @@ export const gatewayCommand: Command = {
         management: text('management'),
         token: text('token'),
         backup: text('backup'),
+        metricsPort: text('metrics-port'),
         ...gatewayListenerFlags(text),
       },
       process.env,

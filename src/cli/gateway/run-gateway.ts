@@ -11,6 +11,7 @@ import { createServerLogger } from '../start/logger.js';
 import { sayOnStderr, waitForShutdownSignal } from '../start/shutdown.js';
 import { StartupError } from '../start/startup-error.js';
 import { loadTlsFiles, type LoadedTls } from '../start/tls-files.js';
+import { clusterObservability } from '../start/workers/cluster-metrics.js';
 import { GatewayCluster } from '../start/workers/gateway-cluster.js';
 import { SnapshotBackup } from './backup.js';
 import { ConfigClient } from './config-client.js';
@@ -18,6 +19,7 @@ import { ConfigPuller } from './config-puller.js';
 import { PulledSnapshotSource } from './pulled-snapshot-source.js';
 import type { GatewaySettings } from './settings.js';
 import { loadFirstSnapshot } from './first-snapshot.js';
+import { listenForMetrics, type MetricsListener } from './metrics-listener.js';
 
 /**
  * `portico gateway`: the data plane alone. It pulls its configuration from the control
@@ -49,12 +51,16 @@ export async function runGateway(settings: GatewaySettings): Promise<number> {
   gateway.attach(source);
 
   let address: AddressInfo;
+  let metricsListener: MetricsListener | undefined;
   try {
     const first = await loadFirstSnapshot({ puller, backup, managementUrl: settings.managementUrl, say });
     await puller.backupWritten();
     address = await listen(gateway, settings);
+    metricsListener = await listenForMetricsIfAsked(settings, observability);
     printReady(settings, address.port, tls, first);
+    if (metricsListener !== undefined) printMetricsReady(settings, metricsListener.address.port);
   } catch (error) {
+    await metricsListener?.close();
     await closeAll(gateway, puller, observability, stack, 0);
     throw error;
   }
@@ -62,6 +68,7 @@ export async function runGateway(settings: GatewaySettings): Promise<number> {
 
   const signal = await shutdownSignal;
   say(`${signal} received: stopping; in-flight gateway requests have up to ${settings.drainMs} ms to finish`);
+  await metricsListener?.close();
   await closeAll(gateway, puller, observability, stack, settings.drainMs);
   say('stopped');
   return EXIT_OK;
@@ -78,9 +85,10 @@ function createGateway(
     // Workers count in Redis when PORTICO_REDIS_URL is set, else in this process's memory store over IPC.
     const counters = stack.counters.kind === 'memory' ? stack.counters : undefined;
     const gateway = new GatewayCluster({ workers: settings.workers, counters, logger, say: sayOnStderr, tls: settings.tls });
-    return { gateway, observability: { close: async () => undefined } };
+    // The workers record and log; this process only sums their metrics for a scrape.
+    return { gateway, observability: clusterObservability(process.env, () => gateway.renderMetrics()) };
   }
-  // PORTICO_ACCESS_LOG (docs/observability.md); there is no admin port to serve /metrics from.
+  // PORTICO_METRICS*, PORTICO_ACCESS_LOG (docs/observability.md).
   const observability = openObservability(process.env, stack.counters);
   const gateway = createGatewayServer({
     logger,
@@ -104,6 +112,20 @@ async function listen(gateway: GatewayServer | GatewayCluster, settings: Gateway
   }
 }
 
+async function listenForMetricsIfAsked(settings: GatewaySettings, observability: Observability): Promise<MetricsListener | undefined> {
+  const port = settings.metricsPort;
+  const endpoint = observability.metricsEndpoint;
+  // Settings refused --metrics-port with the metrics off, so an endpoint is there when a port is.
+  if (port === undefined || endpoint === undefined) return undefined;
+  try {
+    return await listenForMetrics(endpoint, settings.host, port);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'EADDRINUSE' ? 'the port is already in use' : code === 'EACCES' ? 'permission denied' : error instanceof Error ? error.message : String(error);
+    throw new StartupError(`cannot listen for the metrics on ${settings.host}:${port}: ${reason}`);
+  }
+}
+
 async function closeAll(
   gateway: GatewayServer | GatewayCluster,
   puller: ConfigPuller,
@@ -120,6 +142,11 @@ async function closeAll(
  * stdout carries what a user (or a test) acts on, in a stable shape:
  *   portico: gateway listening gateway=http://H:P management=URL revision=N
  */
+/** `portico: metrics listening metrics=http://H:P/metrics`, after the gateway's line. */
+function printMetricsReady(settings: GatewaySettings, port: number): void {
+  process.stdout.write(`portico: metrics listening metrics=${reachableUrl(settings.host, port, 'http')}/metrics\n`);
+}
+
 function printReady(settings: GatewaySettings, port: number, tls: LoadedTls | undefined, first: ConfigSnapshot): void {
   const gatewayUrl = reachableUrl(settings.host, port, tls === undefined ? 'http' : 'https');
   process.stdout.write(`portico: gateway listening gateway=${gatewayUrl} management=${settings.managementUrl} revision=${first.revision}\n`);

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { observabilityFromEnv } from '../../gateway/observability/env.js';
 import { GATEWAY_KEY_SCHEME, tokenGatewayId } from '../../management/gateway-tokens.js';
 import { parseMilliseconds, parsePort, UsageError } from '../arguments.js';
 import { policyModulesFrom } from '../policy-engine.js';
@@ -23,12 +24,15 @@ export interface GatewaySettings {
   workers: number;
   policyModules: string[];
   tls?: TlsFiles;
+  /** Port of the `GET /metrics` listener (--metrics-port); none by default. */
+  metricsPort?: number;
 }
 
 export interface GatewayFlags extends GatewayListenerFlags {
   management?: string;
   token?: string;
   backup?: string;
+  metricsPort?: string;
 }
 
 /** Flags win over environment variables, which win over `portico start`'s defaults. */
@@ -40,6 +44,7 @@ export function resolveGatewaySettings(flags: GatewayFlags, env: NodeJS.ProcessE
   if (host.trim() === '') throw new UsageError('--host may not be empty', COMMAND);
   const portText = flags.gatewayPort ?? fromEnv('PORTICO_GATEWAY_PORT');
   const backup = flags.backup ?? fromEnv('PORTICO_DATA_DIR');
+  const metricsPort = checkedMetricsPort(flags.metricsPort, fromEnv('PORTICO_METRICS_PORT'), env);
   return {
     managementUrl,
     token: token.token,
@@ -50,6 +55,7 @@ export function resolveGatewaySettings(flags: GatewayFlags, env: NodeJS.ProcessE
     drainMs: flags.drainMs === undefined ? START_DEFAULTS.drainMs : parseMilliseconds(flags.drainMs, '--drain-ms', COMMAND),
     workers: parseWorkers(flags.workers ?? fromEnv('PORTICO_WORKERS') ?? '1', flags.workers === undefined ? 'PORTICO_WORKERS' : '--workers', COMMAND),
     policyModules: policyModulesFrom(env),
+    ...(metricsPort === undefined ? {} : { metricsPort }),
     tls: tlsFiles(
       flags.tlsCert ?? fromEnv('PORTICO_TLS_CERT'),
       flags.tlsKey ?? fromEnv('PORTICO_TLS_KEY'),
@@ -58,6 +64,26 @@ export function resolveGatewaySettings(flags: GatewayFlags, env: NodeJS.ProcessE
       COMMAND,
     ),
   };
+}
+
+/**
+ * The metrics port, when asked for. A gateway has no admin token, so its /metrics needs a
+ * scrape token (PORTICO_METRICS_TOKEN) or an explicit PORTICO_METRICS_PUBLIC=on: the metrics
+ * name every API and operation and show their traffic.
+ */
+function checkedMetricsPort(flag: string | undefined, fromEnv: string | undefined, env: NodeJS.ProcessEnv): number | undefined {
+  const text = flag ?? fromEnv;
+  if (text === undefined) return undefined;
+  const port = parsePort(text, flag === undefined ? 'PORTICO_METRICS_PORT' : '--metrics-port', COMMAND);
+  const observability = observabilityFromEnv(env);
+  if (!observability.metrics) throw new UsageError('--metrics-port serves the metrics, but PORTICO_METRICS=off turns them off', COMMAND);
+  if (observability.metricsToken === undefined && observability.metricsPublic !== true) {
+    throw new UsageError(
+      '--metrics-port needs PORTICO_METRICS_TOKEN (the bearer token scrapes must carry) or PORTICO_METRICS_PUBLIC=on: a gateway has no admin token to protect /metrics with',
+      COMMAND,
+    );
+  }
+  return port;
 }
 
 function checkedManagementUrl(value: string | undefined): string {

@@ -21,18 +21,28 @@ export interface MetricsEndpoint {
   readonly public?: boolean;
 }
 
+/**
+ * Whether an `Authorization` header may scrape: the endpoint is public, or it carries one
+ * of these tokens (the scrape token, the admin token where there is one).
+ */
+export function scrapeAuthorizer(endpoint: MetricsEndpoint, adminToken?: string): (authorization: string | undefined) => boolean {
+  if (endpoint.public === true) return () => true;
+  const tokens = [endpoint.token, adminToken].filter((t): t is string => t !== undefined && t !== '');
+  const accepted = tokens.map(digest);
+  return (authorization) => {
+    const presented = bearerToken(authorization);
+    if (presented === undefined) return false;
+    const hashed = digest(presented);
+    // Every comparison always runs: the time taken does not tell which token was close.
+    return accepted.map((expected) => timingSafeEqual(hashed, expected)).includes(true);
+  };
+}
+
 /** `GET /metrics` on the admin port, with its own (optional) token rather than the admin API's. */
 export function registerMetricsRoute(app: FastifyInstance, endpoint: MetricsEndpoint, adminToken: string): void {
-  const tokens = endpoint.token === undefined || endpoint.token === '' ? [adminToken] : [endpoint.token, adminToken];
-  const accepted = endpoint.public === true ? null : tokens.map(digest);
+  const mayScrape = scrapeAuthorizer(endpoint, adminToken);
   app.get('/metrics', { config: { public: true } }, async (request, reply) => {
-    if (accepted !== null) {
-      const presented = bearerToken(request.headers.authorization);
-      const hashed = presented === undefined ? null : digest(presented);
-      // Both comparisons always run: the time taken does not tell which token was close.
-      const ok = hashed !== null && accepted.map((expected) => timingSafeEqual(hashed, expected)).includes(true);
-      if (!ok) throw new UnauthorizedError();
-    }
+    if (!mayScrape(request.headers.authorization)) throw new UnauthorizedError();
     const text = await endpoint.render();
     return reply.header('content-type', endpoint.contentType).header('cache-control', 'no-store').send(text);
   });
