@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type {
   ConfigSnapshot,
   SnapshotApi,
@@ -13,7 +14,7 @@ import { preallocatedError } from './errors.js';
 import { Router, placeApi, type RouterEntry } from './router/router.js';
 import { SubscriptionIndex, compileScope, compileSubscription, type CompiledScope } from './subscriptions.js';
 import { BackendUrlError, compileBackendTarget, withTls, type BackendTarget, type BackendTargetOptions } from './upstream/backend-target.js';
-import { BackendCertificate } from './upstream/backend-tls.js';
+import { BackendCertificate, type BackendTls } from './upstream/backend-tls.js';
 import { backendTls, CertificateIndex, compileCertificates } from './upstream/certificate-index.js';
 import type { BackendCertificateHandle } from '../policies/contract/context.js';
 import type { UpstreamPools } from './upstream/pools.js';
@@ -59,6 +60,8 @@ export class GatewayRuntime {
   private readonly dynamicTargets: BackendTarget[] = [];
   /** Targets re-keyed to present a policy's client certificate, by target then certificate. */
   private readonly presentingTargets = new Map<BackendTarget, Map<BackendCertificate, BackendTarget>>();
+  /** Targets addressed by another host name than their URL's (policy-set Host over TLS). */
+  private readonly namedTargets = new Map<BackendTarget, Map<string, BackendTarget>>();
 
   constructor(
     readonly snapshot: ConfigSnapshot,
@@ -139,17 +142,47 @@ export class GatewayRuntime {
   presenting(target: BackendTarget, certificate: BackendCertificateHandle): BackendTarget {
     if (target.tls.clientCertificate === certificate || !target.origin.startsWith('https:')) return target;
     if (!(certificate instanceof BackendCertificate)) throw new Error('a backend certificate handle not made by the gateway');
-    let byCertificate = this.presentingTargets.get(target);
-    if (byCertificate === undefined) this.presentingTargets.set(target, (byCertificate = new Map<BackendCertificate, BackendTarget>()));
-    let presenting = byCertificate.get(certificate);
-    if (presenting === undefined) {
+    return this.derivedTarget(this.presentingTargets, target, certificate, Infinity, (tls) => ({ ...tls, clientCertificate: certificate }));
+  }
+
+  /**
+   * `target` addressed as `host` (a `Host` header a policy set): over TLS, the server name
+   * (SNI, and the name the certificate must carry) is that host's, as undici did, so a
+   * name-based virtual host behind one address is reached. Its own pools, made on first
+   * use; at most MAX_SERVER_NAMES names per target, since the header may come from request
+   * data. Plain-HTTP targets, the URL's own host and IP addresses return `target` as is.
+   */
+  addressedAs(target: BackendTarget, host: string): BackendTarget {
+    if (!target.origin.startsWith('https:')) return target;
+    const name = hostName(host);
+    if (name === null || name === target.tls.serverName || (target.tls.serverName === undefined && name === originHostName(target))) return target;
+    return this.derivedTarget(this.namedTargets, target, name, MAX_SERVER_NAMES, (tls) => ({ ...tls, serverName: name }));
+  }
+
+  /**
+   * `target` with other TLS settings, under `key` in `cache`: made and pooled on first use,
+   * kept for the runtime's life. `limit` bounds the keys per target (server names, which may
+   * come from request data; certificates are bounded by the snapshot already).
+   */
+  private derivedTarget<K>(
+    cache: Map<BackendTarget, Map<K, BackendTarget>>,
+    target: BackendTarget,
+    key: K,
+    limit: number,
+    tls: (base: BackendTls) => BackendTls,
+  ): BackendTarget {
+    let byKey = cache.get(target);
+    if (byKey === undefined) cache.set(target, (byKey = new Map<K, BackendTarget>()));
+    let derived = byKey.get(key);
+    if (derived === undefined) {
       const pools = this.pools;
-      if (pools === null) throw new Error('GatewayRuntime.presenting called on an inactive runtime');
-      presenting = withTls(target, { ...target.tls, clientCertificate: certificate });
-      presenting.dispatcher = pools.acquire(presenting);
-      byCertificate.set(certificate, presenting);
+      if (pools === null) throw new Error('GatewayRuntime: a backend target derived on an inactive runtime');
+      if (byKey.size >= limit) throw TOO_MANY_SERVER_NAMES;
+      derived = withTls(target, tls(target.tls));
+      derived.dispatcher = pools.acquire(derived);
+      byKey.set(key, derived);
     }
-    return presenting;
+    return derived;
   }
 
   private releasePools(): void {
@@ -158,10 +191,26 @@ export class GatewayRuntime {
     this.pools = null;
     for (const target of this.targets) pools.release(target);
     for (const target of this.dynamicTargets) pools.release(target);
-    for (const byCertificate of this.presentingTargets.values()) {
-      for (const target of byCertificate.values()) pools.release(target);
+    for (const cache of [this.presentingTargets, this.namedTargets] as Map<BackendTarget, Map<unknown, BackendTarget>>[]) {
+      for (const byKey of cache.values()) for (const target of byKey.values()) pools.release(target);
     }
   }
+}
+
+/** Distinct TLS server names (policy-set Host headers) per backend target and runtime. */
+const MAX_SERVER_NAMES = 64;
+const TOO_MANY_SERVER_NAMES = preallocatedError(502, 'InvalidBackendUrl', 'Too many distinct backend host names were chosen by policies.');
+
+/** The host name of a Host header value, lower-case, without its port; null for an IP address or nothing usable. */
+function hostName(host: string): string | null {
+  if (host.startsWith('[')) return null; // an IPv6 literal: no server name
+  const colon = host.lastIndexOf(':');
+  const name = (colon === -1 ? host : host.slice(0, colon)).trim().toLowerCase().replace(/\.$/, '');
+  return name === '' || isIP(name) !== 0 ? null : name;
+}
+
+function originHostName(target: BackendTarget): string {
+  return new URL(target.origin).hostname.toLowerCase();
 }
 
 /** Distinct backend URLs policies may compute per runtime (beyond the configured ones). */

@@ -74,7 +74,10 @@ afterAll(async () => {
 
 describe('mutual TLS to the backend (credentials.certificateIds)', () => {
   it('presents the client certificate: the upstream sees its CN', async () => {
-    expect(await call('with-cert')).toEqual({ status: 200, answer: { clientCn: 'test-client', authorization: null, url: '/hello' } });
+    expect(await call('with-cert')).toEqual({
+      status: 200,
+      answer: { clientCn: 'test-client', authorization: null, url: '/hello', serverName: null, host: new URL(mtls.url).host },
+    });
   });
 
   it('without a client certificate the upstream refuses the handshake: 502', async () => {

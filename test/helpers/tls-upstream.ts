@@ -27,6 +27,10 @@ export interface TlsUpstreamAnswer {
   clientCn: string | null;
   authorization: string | null;
   url: string;
+  /** The TLS server name the client sent (SNI), null for none. */
+  serverName: string | null;
+  /** The Host header. */
+  host: string | null;
 }
 
 export async function startTlsUpstream(options: TlsUpstreamOptions): Promise<TlsUpstream> {
@@ -44,6 +48,8 @@ export async function startTlsUpstream(options: TlsUpstreamOptions): Promise<Tls
         clientCn: typeof peer?.subject?.CN === 'string' ? peer.subject.CN : null,
         authorization: req.headers.authorization ?? null,
         url: req.url ?? '/',
+        serverName: (req.socket as TLSSocket).servername || null,
+        host: req.headers.host ?? null,
       };
       req.resume();
       req.on('end', () => {

@@ -46,6 +46,8 @@ async function call(operation: string, headers: Record<string, string> = {}): Pr
   return { status: response.statusCode, answer: response.statusCode === 200 ? response.json<TlsUpstreamAnswer>() : undefined };
 }
 
+const hostHeader = (value: string) => `<set-header name="Host" exists-action="override"><value>${value}</value></set-header>`;
+
 async function compileProblem(xml: string): Promise<string> {
   const engine = await sharedEngine();
   try {
@@ -67,6 +69,8 @@ beforeAll(async () => {
       'by-thumbprint': `<authentication-certificate thumbprint="${pki.client.thumbprint.toLowerCase()}" />`,
       'by-expression': '<authentication-certificate certificate-id="@(context.Request.Headers.GetValueOrDefault("x-cert", "client"))" />',
       basic: '<authentication-certificate certificate-id="client" /><authentication-basic username="svc-user" password="{{backend-password}}" />',
+      'host-localhost': `<authentication-certificate certificate-id="client" />${hostHeader('localhost')}`,
+      'host-elsewhere': `<authentication-certificate certificate-id="client" />${hostHeader('@(context.Request.Headers.GetValueOrDefault("x-host", "elsewhere.example"))')}`,
     }),
   );
 }, 60_000);
@@ -74,6 +78,29 @@ beforeAll(async () => {
 afterAll(async () => {
   await gw?.close();
   await upstream?.close();
+});
+
+describe('a Host header set by a policy, over TLS', () => {
+  it('is also the TLS server name: SNI names it, and the certificate is checked against it', async () => {
+    // The backend URL is an IP address: no server name unless a policy names a host.
+    expect((await call('by-id')).answer).toMatchObject({ serverName: null });
+    const named = await call('host-localhost');
+    expect(named).toMatchObject({ status: 200, answer: { serverName: 'localhost', host: 'localhost', clientCn: 'test-client' } });
+    // The test certificate does not cover this name: the handshake is refused, as for a misnamed URL.
+    expect((await call('host-elsewhere')).status).toBe(502);
+    // The name of the address itself is no server name at all.
+    expect(await call('host-elsewhere', { 'x-host': '127.0.0.1' })).toMatchObject({ status: 200, answer: { serverName: null } });
+  });
+
+  it('keeps connections apart by server name, and bounds how many names a policy can open', async () => {
+    const origins = () => gw.gateway.backendOrigins.filter((key) => key.includes('#sni='));
+    expect(origins().some((key) => key.endsWith('#sni=localhost'))).toBe(true);
+    const statuses: number[] = [];
+    for (let i = 0; i < 70; i++) statuses.push((await call('host-elsewhere', { 'x-host': `n${i}.example` })).status);
+    // Refused handshakes (the certificate names none of them), then the bound: 502 either way, no pool beyond it.
+    expect(statuses.every((status) => status === 502)).toBe(true);
+    expect(origins().length).toBeLessThanOrEqual(64 + 2);
+  });
 });
 
 describe('authentication-certificate', () => {

@@ -27,6 +27,11 @@ export interface BackendTls {
   readonly trustedCas: readonly BackendCertificate[];
   /** Presented to the backend (APIM `credentials.certificateIds`, or authentication-certificate). */
   readonly clientCertificate: BackendCertificate | null;
+  /**
+   * The TLS server name (SNI, and the name the certificate is checked against) when a policy
+   * set a `Host` header naming another host than the URL's; absent: the URL's host.
+   */
+  readonly serverName?: string;
 }
 
 export const DEFAULT_BACKEND_TLS: BackendTls = Object.freeze({
@@ -43,12 +48,14 @@ export function tlsPoolSuffix(tls: BackendTls): string {
   if (!tls.checkServerName) suffix += '#any-name';
   if (tls.trustedCas.length > 0) suffix += `#ca=${tls.trustedCas.map((c) => c.thumbprint).join(',')}`;
   if (tls.clientCertificate !== null) suffix += `#client=${tls.clientCertificate.thumbprint}`;
+  if (tls.serverName !== undefined) suffix += `#sni=${tls.serverName}`;
   return suffix;
 }
 
 /** The `tls.connect` options for a pool with these settings. */
 export function tlsConnectOptions(tls: BackendTls): ConnectionOptions {
   const options: ConnectionOptions = { rejectUnauthorized: tls.rejectUnauthorized };
+  if (tls.serverName !== undefined) options.servername = tls.serverName;
   // `ca` replaces node's trust store, so the public roots are added back: a custom CA widens trust, never narrows it.
   if (tls.trustedCas.length > 0) options.ca = [...rootCertificates, ...tls.trustedCas.map((c) => c.certificatePem)];
   if (!tls.checkServerName) options.checkServerIdentity = () => undefined;

@@ -20,7 +20,10 @@ export function forwardToBackend(ctx: RequestContext): Promise<void> {
   if (chosen === null) return Promise.reject(BACKEND_NOT_CONFIGURED);
   // authentication-certificate: the same backend, over connections presenting that certificate.
   const certificate = ctx.backendClientCertificate;
-  const target = certificate == null ? chosen : ctx.runtime.presenting(chosen, certificate);
+  const presenting = certificate == null ? chosen : ctx.runtime.presenting(chosen, certificate);
+  // A Host a policy set: over TLS, also the server name (its own pool).
+  const host = ctx.forwardHeaders.host;
+  const target = typeof host === 'string' ? ctx.runtime.addressedAs(presenting, host) : presenting;
   const dispatcher = target.dispatcher;
   if (dispatcher === null) return Promise.reject(new Error(`backend ${target.origin} has no pool attached`));
 

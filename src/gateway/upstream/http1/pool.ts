@@ -11,7 +11,7 @@ export interface Http1PoolOptions {
   /** Idle connections are closed after this, ms (earlier when the backend's Keep-Alive hint says so). */
   keepAliveTimeoutMs: number;
   connectTimeoutMs: number;
-  /** TLS settings for an https: origin (`servername` is added from the host). */
+  /** TLS settings for an https: origin (`servername` defaults to the origin's host name). */
   tls?: ConnectionOptions;
   /** Address lookup for host names (the outbound address guard). */
   lookup?: LookupFunction;
@@ -60,7 +60,8 @@ export class Http1Pool implements UpstreamPool, ConnectionOwner, RequestQueue {
       host,
       port: url.port === '' ? (https ? 443 : 80) : Number(url.port),
       hostHeader: url.host,
-      tls: https ? { ...options.tls, servername: isIP(host) === 0 ? host : undefined } : null,
+      // SNI: the name the TLS settings give (a policy's Host), else the URL's host unless it is an address.
+      tls: https ? { ...options.tls, servername: options.tls?.servername ?? (isIP(host) === 0 ? host : undefined) } : null,
       connectTimeoutMs: options.connectTimeoutMs,
       lookup: options.lookup,
     };
