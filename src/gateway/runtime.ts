@@ -155,7 +155,7 @@ export class GatewayRuntime {
   addressedAs(target: BackendTarget, host: string): BackendTarget {
     if (!target.origin.startsWith('https:')) return target;
     const name = hostName(host);
-    if (name === null || name === target.tls.serverName || (target.tls.serverName === undefined && name === originHostName(target))) return target;
+    if (name === null || name === target.tls.serverName || (target.tls.serverName === undefined && name === target.hostName)) return target;
     return this.derivedTarget(this.namedTargets, target, name, MAX_SERVER_NAMES, (tls) => ({ ...tls, serverName: name }));
   }
 
@@ -207,10 +207,6 @@ function hostName(host: string): string | null {
   const colon = host.lastIndexOf(':');
   const name = (colon === -1 ? host : host.slice(0, colon)).trim().toLowerCase().replace(/\.$/, '');
   return name === '' || isIP(name) !== 0 ? null : name;
-}
-
-function originHostName(target: BackendTarget): string {
-  return new URL(target.origin).hostname.toLowerCase();
 }
 
 /** Distinct backend URLs policies may compute per runtime (beyond the configured ones). */

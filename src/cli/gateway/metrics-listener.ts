@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gatewayErrorBody } from '../../gateway/errors.js';
+import { writeJson } from '../../gateway/respond.js';
 import { scrapeAuthorizer, type MetricsEndpoint } from '../../management/routes/metrics.js';
 
 export interface MetricsListener {
@@ -55,8 +57,6 @@ export async function listenForMetrics(endpoint: MetricsEndpoint, host: string, 
   };
 }
 
-function json(res: ServerResponse, statusCode: number, message: string, headers: Record<string, string> = {}): void {
-  const body = JSON.stringify({ statusCode, message });
-  res.writeHead(statusCode, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), ...headers });
-  res.end(body);
+function json(res: ServerResponse, statusCode: number, message: string, headers?: Record<string, string>): void {
+  writeJson(res, statusCode, gatewayErrorBody(statusCode, message), false, headers);
 }

@@ -9,7 +9,7 @@ import { gatewaySnapshotCheck } from '../snapshot-check.js';
 import { reachableUrl } from '../start/addresses.js';
 import { createServerLogger } from '../start/logger.js';
 import { sayOnStderr, waitForShutdownSignal } from '../start/shutdown.js';
-import { StartupError } from '../start/startup-error.js';
+import { listenFailure, StartupError } from '../start/startup-error.js';
 import { loadTlsFiles, type LoadedTls } from '../start/tls-files.js';
 import { clusterObservability } from '../start/workers/cluster-metrics.js';
 import { GatewayCluster } from '../start/workers/gateway-cluster.js';
@@ -106,9 +106,7 @@ async function listen(gateway: GatewayServer | GatewayCluster, settings: Gateway
     return await gateway.listen(settings.gatewayPort, settings.host);
   } catch (error) {
     if (error instanceof StartupError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'EADDRINUSE' ? 'the port is already in use' : code === 'EACCES' ? 'permission denied' : error instanceof Error ? error.message : String(error);
-    throw new StartupError(`cannot listen for the gateway on ${settings.host}:${settings.gatewayPort}: ${reason}`);
+    throw listenFailure('gateway', settings.host, settings.gatewayPort, error);
   }
 }
 
@@ -120,9 +118,7 @@ async function listenForMetricsIfAsked(settings: GatewaySettings, observability:
   try {
     return await listenForMetrics(endpoint, settings.host, port);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'EADDRINUSE' ? 'the port is already in use' : code === 'EACCES' ? 'permission denied' : error instanceof Error ? error.message : String(error);
-    throw new StartupError(`cannot listen for the metrics on ${settings.host}:${port}: ${reason}`);
+    throw listenFailure('metrics', settings.host, port, error);
   }
 }
 

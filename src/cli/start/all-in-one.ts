@@ -18,7 +18,7 @@ import { clusterObservability } from './workers/cluster-metrics.js';
 import { GatewayCluster } from './workers/gateway-cluster.js';
 import type { StartSettings } from './settings.js';
 import { loadTlsFiles, type LoadedTls } from './tls-files.js';
-import { StartupError } from './startup-error.js';
+import { listenFailure, StartupError } from './startup-error.js';
 
 // Defined in its own module (tls-files.ts, loaded by gateway workers, needs it without this one).
 export { StartupError };
@@ -115,8 +115,6 @@ async function listenOrExplain(name: string, host: string, port: number, listen:
     return await listen();
   } catch (error) {
     if (error instanceof PorticoError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'EADDRINUSE' ? 'the port is already in use' : code === 'EACCES' ? 'permission denied' : (code ?? String(error));
-    throw new StartupError(`cannot listen for the ${name} on ${host}:${port}: ${reason}`);
+    throw listenFailure(name, host, port, error);
   }
 }

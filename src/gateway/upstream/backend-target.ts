@@ -12,6 +12,8 @@ export interface BackendTarget {
   readonly url: string;
   /** `http://host:port`, what the pool connects to. */
   readonly origin: string;
+  /** The URL's host name, lower-case (IPv6 in brackets): compared with a policy-set Host. */
+  readonly hostName: string;
   /** Path prefix of the base URL without a trailing '/', '' for none. */
   readonly basePath: string;
   /** False when the backend's TLS certificate chain is not to be validated. */
@@ -56,7 +58,7 @@ export function compileBackendTarget(url: string, options: BackendTargetOptions)
   const base = options.tls ?? DEFAULT_BACKEND_TLS;
   const tls = options.rejectUnauthorized === undefined ? base : { ...base, rejectUnauthorized: options.rejectUnauthorized };
   const basePath = parsed.pathname.endsWith('/') ? parsed.pathname.slice(0, -1) : parsed.pathname;
-  return withTls({ url, origin: parsed.origin, basePath, rejectUnauthorized: true, tls, poolKey: '', dispatcher: null }, tls);
+  return withTls({ url, origin: parsed.origin, hostName: parsed.hostname.toLowerCase(), basePath, rejectUnauthorized: true, tls, poolKey: '', dispatcher: null }, tls);
 }
 
 /**
@@ -68,6 +70,7 @@ export function withTls(target: BackendTarget, tls: BackendTls): BackendTarget {
   return {
     url: target.url,
     origin: target.origin,
+    hostName: target.hostName,
     basePath: target.basePath,
     rejectUnauthorized: tls.rejectUnauthorized,
     tls,
